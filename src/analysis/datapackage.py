@@ -1,0 +1,241 @@
+"""Read the versioned data through its Frictionless Data Package descriptor.
+
+``load(name)`` is the only way notebooks read data: it checks the file's sha256 against
+``data/datapackage.json`` and validates every row against the table schema (with
+frictionless-py) before returning a DataFrame, and records the read for the manifest.
+
+CLI::
+
+    python -m analysis.datapackage verify          # every resource: checksum + schema
+    python -m analysis.datapackage rehash NAME...  # after a deliberate, reviewed edit
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths, trace
+from analysis.errors import CompendiumError, DataError, where
+from analysis.fileio import sha256_file, write_text
+
+#: Keys every resource must carry so a reviewer can trace each value to its origin.
+REQUIRED_RESOURCE_KEYS = ("name", "path", "schema", "sources", "licenses", "hash")
+SOURCE_LOCATORS = ("path", "page", "commit", "doi")
+MAX_REPORTED_ERRORS = 20
+
+_PANDAS_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+}
+
+
+def read_descriptor(path: Path | None = None) -> dict:
+    """The package descriptor as a dict, with a clear error if it is not valid JSON."""
+    path = Path(path or paths.DATAPACKAGE)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(f"{path}: data package descriptor not found") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where(path, exc.lineno)}: invalid JSON ({exc.msg})") from exc
+
+
+def resource_names(descriptor: dict | None = None) -> list[str]:
+    return [res["name"] for res in (descriptor or read_descriptor())["resources"]]
+
+
+def resource(name: str, descriptor: dict | None = None) -> dict:
+    """The descriptor entry of one resource, checked for provenance fields."""
+    descriptor = descriptor or read_descriptor()
+    for res in descriptor["resources"]:
+        if res.get("name") == name:
+            _check_resource_metadata(res)
+            return res
+    known = ", ".join(resource_names(descriptor))
+    raise DataError(f"{paths.DATAPACKAGE}: no resource named '{name}' (known: {known})")
+
+
+def resource_path(name: str, descriptor: dict | None = None) -> Path:
+    return paths.DATA / resource(name, descriptor)["path"]
+
+
+def _check_resource_metadata(res: dict) -> None:
+    label = f"{paths.DATAPACKAGE}: resource '{res.get('name', '?')}'"
+    missing = [key for key in REQUIRED_RESOURCE_KEYS if not res.get(key)]
+    if missing:
+        raise DataError(f"{label} lacks {', '.join(missing)} (every resource needs "
+                        f"{', '.join(REQUIRED_RESOURCE_KEYS)})")
+    for i, source in enumerate(res["sources"], start=1):
+        if not source.get("title") or not any(source.get(k) for k in SOURCE_LOCATORS):
+            raise DataError(f"{label}, source {i}: needs a title and one of "
+                            f"{', '.join(SOURCE_LOCATORS)}")
+    for i, licence in enumerate(res["licenses"], start=1):
+        if not (licence.get("name") or licence.get("path")):
+            raise DataError(f"{label}, licence {i}: needs a name or path")
+    if not str(res["hash"]).startswith("sha256:"):
+        raise DataError(f"{label}: hash must read 'sha256:<hex>', found {res['hash']!r}")
+
+
+def verify_checksum(name: str, descriptor: dict | None = None) -> Path:
+    """Raise DataError naming the file and both checksums if the file was changed."""
+    res = resource(name, descriptor)
+    path = paths.DATA / res["path"]
+    if not path.exists():
+        raise DataError(f"{path}: file of resource '{name}' not found")
+    expected = res["hash"].split(":", 1)[1]
+    actual = sha256_file(path)
+    if actual != expected:
+        raise DataError(
+            f"{path}: checksum mismatch for resource '{name}': datapackage.json expects "
+            f"sha256 {expected}, the file has {actual}. If the edit is deliberate and reviewed, "
+            f"run `python -m analysis.datapackage rehash {name}`."
+        )
+    return path
+
+
+def validate_schema(name: str, descriptor: dict | None = None) -> None:
+    """Validate every row with frictionless; raise DataError listing file, row and column."""
+    res = resource(name, descriptor)
+    path = paths.DATA / res["path"]
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: file is empty; expected a header row with columns "
+                        f"{_field_names(res)}")
+    report = _frictionless_resource(res).validate()
+    if report.valid:
+        return
+    problems = [_describe(path, res, err) for err in report.flatten(
+        ["rowNumber", "fieldName", "type", "note", "message"])]
+    shown = problems[:MAX_REPORTED_ERRORS]
+    more = len(problems) - len(shown)
+    tail = f"\n  ... and {more} more" if more > 0 else ""
+    raise DataError(f"{path}: {len(problems)} schema error(s) in resource '{name}':\n  "
+                    + "\n  ".join(shown) + tail)
+
+
+def _field_names(res: dict) -> str:
+    return ", ".join(field["name"] for field in res["schema"]["fields"])
+
+
+def _field(res: dict, name: str | None) -> dict:
+    return next((f for f in res["schema"]["fields"] if f["name"] == name), {})
+
+
+def _describe(path: Path, res: dict, err: list) -> str:
+    row, column, kind, note, message = err
+    field = _field(res, column)
+    expected = field.get("type", "")
+    constraints = field.get("constraints")
+    if kind == "missing-label":
+        return f"{where(path, 1, column)}: column missing; expected columns {_field_names(res)}"
+    if kind == "extra-cell":
+        return f"{where(path, row)}: more cells than the {len(res['schema']['fields'])} columns"
+    if kind == "missing-cell":
+        return f"{where(path, row, column)}: cell missing (row too short)"
+    if kind in {"type-error", "constraint-error"}:
+        detail = f"expected {expected}" + (f" with constraints {constraints}" if constraints else "")
+        return f"{where(path, row, column)}: {kind} ({note}); {detail}"
+    return f"{where(path, row, column)}: {kind}: {message}"
+
+
+def _frictionless_resource(res: dict):
+    # jsonschema eagerly imports rfc3987_syntax (jsonschema issue #1428), which builds a
+    # grammar at import and costs ~1.5 s; we never validate IRIs, so skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from frictionless import Resource
+
+    descriptor = {k: v for k, v in res.items() if k not in {"hash", "bytes", "sources",
+                                                            "licenses"}}
+    return Resource(descriptor, basepath=str(paths.DATA))
+
+
+def load(name: str) -> pd.DataFrame:
+    """Checksum, validate and read one resource; record the read for the manifest."""
+    descriptor = read_descriptor()
+    path = verify_checksum(name, descriptor)
+    validate_schema(name, descriptor)
+    res = resource(name, descriptor)
+    fields = res["schema"]["fields"]
+    missing = res["schema"].get("missingValues", [""])
+    frame = pd.read_csv(
+        path,
+        dtype={f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields},
+        keep_default_na=False,
+        na_values=missing,
+        encoding="utf-8",
+    )
+    trace.record_input(path, resource=name)
+    return frame
+
+
+def cite_keys(name: str) -> list[str]:
+    """Bibliography keys a resource's sources cite (``citekey`` in each source)."""
+    return [s["citekey"] for s in resource(name)["sources"] if s.get("citekey")]
+
+
+def verify_all(descriptor: dict | None = None) -> list[str]:
+    """Check every resource; return one message per failing resource (empty when all good)."""
+    descriptor = descriptor or read_descriptor()
+    problems = []
+    for name in resource_names(descriptor):
+        try:
+            verify_checksum(name, descriptor)
+            validate_schema(name, descriptor)
+        except DataError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def rehash(names: list[str]) -> list[str]:
+    """Record new checksums after a deliberate edit; returns one line per changed resource."""
+    descriptor = read_descriptor()
+    changes = []
+    for res in descriptor["resources"]:
+        if res["name"] in names or not names:
+            path = paths.DATA / res["path"]
+            new = f"sha256:{sha256_file(path)}"
+            if res.get("hash") != new:
+                changes.append(f"{res['name']}: {res.get('hash')} -> {new}")
+            res["hash"] = new
+            res["bytes"] = path.stat().st_size
+    write_text(paths.DATAPACKAGE, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    return changes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.datapackage", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("verify", help="check checksum and schema of every resource")
+    re_p = sub.add_parser("rehash", help="record new checksums (all resources if none named)")
+    re_p.add_argument("names", nargs="*")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "verify":
+            problems = verify_all()
+            for problem in problems:
+                print(f"error: {problem}", file=sys.stderr)
+            if problems:
+                print("refusing to build from data that does not match data/datapackage.json",
+                      file=sys.stderr)
+                return 1
+            print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
+        else:
+            for line in rehash(args.names):
+                print(line)
+    except CompendiumError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

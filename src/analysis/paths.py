@@ -1,0 +1,79 @@
+"""The one place that knows where things live.
+
+Every other module and every notebook asks this module for paths, so a student who moves the
+data or the build folder changes one environment variable, not twenty files.
+
+Environment overrides (used by the tests, which build into temporary folders):
+``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``, ``ANALYSIS_SHARED_DIR`` and, set by the runner for the
+kernel only, ``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).resolve() if value else default
+
+
+ROOT: Path = _env_path("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])
+DATA: Path = ROOT / "data"
+DATAPACKAGE: Path = DATA / "datapackage.json"
+NOTEBOOKS: Path = ROOT / "notebooks"
+CONFIG: Path = ROOT / "config" / "build.yml"
+CONFIG_SCHEMA: Path = ROOT / "config" / "build.schema.json"
+REFERENCES_BIB: Path = ROOT / "references.bib"
+LOCK: Path = ROOT / "requirements.lock"
+
+BUILD: Path = _env_path("ANALYSIS_BUILD_DIR", ROOT / "build")
+EXECUTED: Path = BUILD / "notebooks"
+FAILED: Path = BUILD / "failed"
+RUNS: Path = BUILD / "runs"
+DEPS: Path = BUILD / "deps"
+PARAMS: Path = BUILD / "params"
+TIMINGS: Path = BUILD / "timings"
+FIGURES: Path = BUILD / "figures"
+TABLES: Path = BUILD / "tables"
+HTML: Path = BUILD / "html"
+MANIFEST: Path = BUILD / "MANIFEST.json"
+BENCH: Path = BUILD / "bench.json"
+
+#: Material shared by the workplace but not committed here (seed text, raw corpus, fixtures).
+SHARED: Path = _env_path("ANALYSIS_SHARED_DIR", ROOT.parent / "shared")
+
+
+def output_dir(kind: str) -> Path:
+    """Folder where a notebook writes artifacts of ``kind`` ("figures" or "tables").
+
+    Inside a run, outputs go to the run's staging folder and are moved into ``build/`` only
+    when the whole notebook succeeds, so a failed run never replaces a good artifact.
+    """
+    final = {"figures": FIGURES, "tables": TABLES}[kind]
+    staging = os.environ.get("ANALYSIS_STAGING_DIR")
+    target = Path(staging) / kind if staging else final
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def final_path(path: Path) -> Path:
+    """Where a staged artifact will live once its run succeeds (identity outside a run)."""
+    staging = os.environ.get("ANALYSIS_STAGING_DIR")
+    if not staging:
+        return path
+    rel = path.resolve().relative_to(Path(staging).resolve())
+    return BUILD / rel
+
+
+def relative(path: Path) -> str:
+    """Path relative to the project root when inside it (manifests must not hold /home/...)."""
+    path = Path(path).resolve()
+    for base, prefix in ((BUILD, "build"), (ROOT, ""), (SHARED, "../shared")):
+        try:
+            rel = path.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+        return f"{prefix}/{rel}" if prefix else rel
+    return path.as_posix()

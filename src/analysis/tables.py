@@ -1,0 +1,50 @@
+"""Save tables as CSV, Markdown, LaTeX and HTML, with a caption stored beside them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths, trace
+from analysis.fileio import write_text
+
+FORMATS = ("csv", "md", "tex", "html")
+
+
+def _render(df: pd.DataFrame, fmt: str, caption: str) -> str:
+    if fmt == "csv":
+        return df.to_csv(index=False, lineterminator="\n")
+    if fmt == "md":
+        return df.to_markdown(index=False) + "\n"
+    if fmt == "tex":
+        styler = df.style.hide(axis="index")
+        return styler.to_latex(caption=caption, hrules=True, environment="table")
+    html = df.to_html(index=False, border=0, classes="data-table", na_rep="not available",
+                      escape=True)
+    return f"<figure>\n<figcaption>{_escape(caption)}</figcaption>\n{html}\n</figure>\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "") -> list[Path]:
+    """Write ``NAME.{csv,md,tex,html}`` and ``NAME.json`` (caption, data source, columns)."""
+    if not caption.strip():
+        raise ValueError(f"table '{name}': a caption is required")
+    folder = paths.output_dir("tables")
+    written = []
+    for fmt in FORMATS:
+        target = folder / f"{name}.{fmt}"
+        write_text(target, _render(df, fmt, caption))
+        written.append(target)
+    sidecar = folder / f"{name}.json"
+    meta = {"name": name, "caption": caption, "source": source,
+            "columns": [str(c) for c in df.columns], "rows": len(df),
+            "files": [p.name for p in written]}
+    write_text(sidecar, json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    for target in [*written, sidecar]:
+        trace.record_output(target, artifact="table", name=name)
+    return [*written, sidecar]
