@@ -110,10 +110,12 @@ def validate_schema(name: str, descriptor: dict | None = None) -> None:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
     report = _frictionless_resource(res).validate()
-    if report.valid:
-        return
     problems = [_describe(path, res, err) for err in report.flatten(
         ["rowNumber", "fieldName", "type", "note", "message"])]
+    if not problems:
+        problems = _foreign_key_problems(res, descriptor or read_descriptor())
+    if not problems:
+        return
     shown = problems[:MAX_REPORTED_ERRORS]
     more = len(problems) - len(shown)
     tail = f"\n  ... and {more} more" if more > 0 else ""
@@ -146,6 +148,29 @@ def _describe(path: Path, res: dict, err: list) -> str:
     return f"{where(path, row, column)}: {kind}: {message}"
 
 
+def _read_strings(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
+    """Check foreign keys across resources (frictionless needs a whole package for this)."""
+    path = paths.DATA / res["path"]
+    problems = []
+    for fk in res["schema"].get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        ref_path = resource_path(ref["resource"], descriptor)
+        allowed = set(_read_strings(ref_path)[ref_fields].itertuples(index=False, name=None))
+        for line, row in enumerate(_read_strings(path)[fields].itertuples(index=False,
+                                                                          name=None), start=2):
+            if row not in allowed:
+                problems.append(f"{where(path, line, ', '.join(fields))}: value {row!r} not "
+                                f"found in {ref['resource']} ({ref_path.name}) columns "
+                                f"{', '.join(ref_fields)}")
+    return problems
+
+
 def _frictionless_resource(res: dict):
     # jsonschema eagerly imports rfc3987_syntax (jsonschema issue #1428), which builds a
     # grammar at import and costs ~1.5 s; we never validate IRIs, so skip it.
@@ -154,6 +179,7 @@ def _frictionless_resource(res: dict):
 
     descriptor = {k: v for k, v in res.items() if k not in {"hash", "bytes", "sources",
                                                             "licenses"}}
+    descriptor["schema"] = {k: v for k, v in res["schema"].items() if k != "foreignKeys"}
     return Resource(descriptor, basepath=str(paths.DATA))
 
 
@@ -194,12 +220,15 @@ def verify_all(descriptor: dict | None = None) -> list[str]:
     return problems
 
 
-def rehash(names: list[str]) -> list[str]:
+def rehash(names: list[str], all_resources: bool = False) -> list[str]:
     """Record new checksums after a deliberate edit; returns one line per changed resource."""
     descriptor = read_descriptor()
     changes = []
+    unknown = set(names) - set(resource_names(descriptor))
+    if unknown:
+        raise DataError(f"{paths.DATAPACKAGE}: no resource named {', '.join(sorted(unknown))}")
     for res in descriptor["resources"]:
-        if res["name"] in names or not names:
+        if res["name"] in names or all_resources:
             path = paths.DATA / res["path"]
             new = f"sha256:{sha256_file(path)}"
             if res.get("hash") != new:
@@ -215,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("verify", help="check checksum and schema of every resource")
-    re_p = sub.add_parser("rehash", help="record new checksums (all resources if none named)")
+    re_p = sub.add_parser("rehash", help="record new checksums of the named resources")
     re_p.add_argument("names", nargs="*")
+    re_p.add_argument("--all", action="store_true", help="rehash every resource")
     args = parser.parse_args(argv)
     try:
         if args.command == "verify":
@@ -229,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
         else:
-            for line in rehash(args.names):
+            if not args.names and not args.all:
+                parser.error("name the resources to rehash, or pass --all")
+            for line in rehash(args.names, args.all):
                 print(line)
     except CompendiumError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -68,12 +68,14 @@ def final_path(path: Path) -> Path:
 
 
 def relative(path: Path) -> str:
-    """Path relative to the project root when inside it (manifests must not hold /home/...)."""
+    """Path as recorded in manifests: ``build/...`` for artifacts, else relative to the root.
+
+    Artifacts keep the logical ``build/`` prefix even when the build folder is elsewhere, so
+    two builds in different folders give identical manifests; other files are written
+    relative to the project root (where make runs), never as /home/... paths.
+    """
     path = Path(path).resolve()
-    for base, prefix in ((BUILD, "build"), (ROOT, ""), (SHARED, "../shared")):
-        try:
-            rel = path.relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-        return f"{prefix}/{rel}" if prefix else rel
-    return path.as_posix()
+    try:
+        return "build/" + path.relative_to(BUILD.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, ROOT.resolve())).as_posix()

@@ -1,0 +1,94 @@
+# Reproducible compendium: Smart City policies and public value (Frucquet 2024).
+# `make help` lists the targets. Everything a target reads is one of its prerequisites.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+
+PYTHON ?= python3
+VENV ?= .venv
+BUILD ?= build
+UV_VERSION := 0.13.9
+PY := $(VENV)/bin/python
+ENV_STAMP := $(VENV)/.installed
+DATA_OK := $(BUILD)/.data-ok
+RUN := $(PY) -m analysis.run
+MANIFEST := $(BUILD)/MANIFEST.json
+SITE_INDEX := $(BUILD)/html/index.html
+
+export ANALYSIS_BUILD_DIR := $(abspath $(BUILD))
+# Dates in figures and pages come from the last commit, never from the wall clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+DATA_FILES := $(shell find data -type f ! -name '*.md' ! -name '.*' 2>/dev/null | sort)
+NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
+SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
+
+.DEFAULT_GOAL := all
+.PHONY: all help test lab html data bench clean lint env check-data
+
+# The run rules are generated from config/build.yml (validated first); not needed to clean or get help.
+ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+include $(BUILD)/runs.mk
+endif
+
+all: $(EXECUTED) $(MANIFEST) html ## Set up the pinned environment, then build every figure, table, notebook and the site
+
+help: ## List the targets
+	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+env: $(ENV_STAMP) ## Create .venv from requirements.lock (re-installs only when the lock changes)
+
+ifdef NO_ENV_SETUP
+$(ENV_STAMP): ; @test -x $(PY) || { echo "error: NO_ENV_SETUP is set but $(PY) does not exist" >&2; exit 1; }
+else
+$(ENV_STAMP): requirements.lock pyproject.toml
+	@echo "setting up $(VENV) from requirements.lock (uv $(UV_VERSION))"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	touch $@
+endif
+
+$(BUILD)/runs.mk: config/build.yml config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
+	$(PY) -m analysis.makedeps $@
+	touch $@
+
+check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema in data/datapackage.json
+
+$(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
+	$(PY) -m analysis.datapackage verify
+	mkdir -p $(@D) && touch $@
+
+$(MANIFEST): $(EXECUTED) src/analysis/manifest.py $(ENV_STAMP)
+	$(PY) -m analysis.manifest
+
+html: $(SITE_INDEX) ## Render the reviewer site (build/html/) from the executed notebooks
+
+$(SITE_INDEX): $(EXECUTED) $(MANIFEST) references.bib data/datapackage.json $(SITE_SRC) $(ENV_STAMP)
+	$(PY) -m analysis.site
+
+data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw corpus (../shared or pinned URL)
+	$(PY) -m analysis.literature.corpus
+
+test: $(ENV_STAMP) ## Run every test, including the slow end-to-end and browser tests
+	bash tools/ensure-chromium.sh
+	$(PY) -m pytest
+
+lint: $(ENV_STAMP) ## Check style with ruff
+	$(PY) -m ruff check src tests
+
+lab: $(ENV_STAMP) ## Open the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: all ## Measure set-up, build, no-op, per-notebook, importer and site timings into build/bench.json
+	$(PY) -m analysis.bench
+
+clean: ## Remove everything generated (build/); the environment in .venv is kept
+	rm -rf $(BUILD)

@@ -1,0 +1,158 @@
+"""Turn config/build.yml into make rules with honest dependencies (build/runs.mk).
+
+Snakemake-style, the configuration is validated against a JSON schema, and each run's
+parameters against its notebook's ``parameters`` cell, before anything runs. Each run then
+depends on: its notebook, its own parameters file (rewritten only when its values change),
+the ``analysis`` modules the notebook imports (followed transitively, found statically), the
+runner's own modules and the environment stamp. The data files it reads are added after its
+first run from the trace the kernel writes (build/deps/NAME.d, included by the Makefile).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from analysis import parameters, paths
+from analysis.errors import CompendiumError, ConfigError
+from analysis.fileio import write_text_if_changed
+
+#: Modules every run uses through the runner, whatever the notebook imports.
+RUNNER_MODULES = ("analysis", "analysis.run", "analysis.parameters", "analysis.paths",
+                  "analysis.trace", "analysis.fileio", "analysis.errors", "analysis.normalise")
+
+
+def load_config(path: Path | None = None) -> dict:
+    """Parse and schema-validate the build configuration."""
+    path = Path(path or paths.CONFIG)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({exc})") from exc
+    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
+    import jsonschema
+
+    schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+        raise ConfigError(f"{path}: does not match {paths.CONFIG_SCHEMA.name}:\n  "
+                          + "\n  ".join(lines))
+    names = [run["name"] for run in config["runs"]]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"{path}: run names must be unique; repeated: {', '.join(duplicates)}")
+    return config
+
+
+def module_file(module: str) -> Path | None:
+    """Source file of an ``analysis`` module or package, if it exists under src/."""
+    base = paths.ROOT / "src" / Path(*module.split("."))
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _imports(tree: ast.AST, package: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {m for m in found if m == "analysis" or m.startswith("analysis.")}
+
+
+def _with_parents(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def module_closure(roots: set[str]) -> list[Path]:
+    """Files of the given modules and of every ``analysis`` module they import, transitively."""
+    todo = [m for root in roots for m in _with_parents(root)]
+    seen: dict[str, Path] = {}
+    while todo:
+        module = todo.pop()
+        if module in seen or (path := module_file(module)) is None:
+            continue
+        seen[module] = path
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for imported in _imports(ast.parse(path.read_text(encoding="utf-8")), package):
+            todo.extend(_with_parents(imported))
+    return sorted(set(seen.values()))
+
+
+def notebook_modules(notebook: Path) -> set[str]:
+    """``analysis`` modules imported by a notebook's code cells."""
+    nb = parameters.load_notebook_json(notebook)
+    found: set[str] = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        try:
+            found |= _imports(ast.parse("\n".join(lines)), "analysis")
+        except SyntaxError as exc:
+            raise ConfigError(f"{notebook}, cell {cell.get('id')}: syntax error ({exc.msg})") \
+                from exc
+    return found
+
+
+def _rel(path: Path) -> str:
+    return path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+
+
+def rules(config: dict) -> str:
+    """The make fragment: variables listing runs, one rule per run, and dep-file includes."""
+    out = ["# Generated by `python -m analysis.makedeps` from config/build.yml. Do not edit.", ""]
+    targets = []
+    for run in config["runs"]:
+        notebook = paths.ROOT / run["notebook"]
+        try:
+            params = parameters.validate(notebook, run["parameters"])
+        except CompendiumError as exc:
+            raise ConfigError(f"{paths.CONFIG}: run '{run['name']}': {exc}") from exc
+        params_file = paths.PARAMS / f"{run['name']}.json"
+        write_text_if_changed(params_file, json.dumps(params, indent=2, sort_keys=True) + "\n")
+        modules = module_closure(notebook_modules(notebook) | set(RUNNER_MODULES))
+        target = f"$(BUILD)/notebooks/{run['name']}.ipynb"
+        targets.append(target)
+        deps = [run["notebook"], f"$(BUILD)/params/{run['name']}.json",
+                *(_rel(m) for m in modules), "$(ENV_STAMP)"]
+        out += [f"{target}: {' '.join(deps)} | $(DATA_OK)",
+                f"\t$(RUN) {run['notebook']} --name {run['name']} "
+                f"--params-json $(BUILD)/params/{run['name']}.json",
+                f"-include $(BUILD)/deps/{run['name']}.d", ""]
+    out.insert(2, "EXECUTED := " + " ".join(targets))
+    out.insert(3, "RUN_NAMES := " + " ".join(run["name"] for run in config["runs"]))
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    target = Path(argv[0]) if argv else paths.BUILD / "runs.mk"
+    try:
+        text = rules(load_config())
+    except CompendiumError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    write_text_if_changed(target, text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

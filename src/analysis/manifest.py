@@ -1,0 +1,91 @@
+"""Write build/MANIFEST.json: every artifact, its checksum, the run that made it and its inputs.
+
+A reviewer can take any file in build/ and find the notebook and parameters that produced it,
+the exact data files (by sha256) it was computed from, the commit and the package versions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+
+from analysis import paths
+from analysis.errors import CompendiumError
+from analysis.fileio import sha256_file, write_text
+from analysis.makedeps import load_config
+
+
+def git_commit() -> str:
+    """HEAD of the project, with ``-dirty`` when tracked files differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit}-dirty" if dirty else commit
+
+
+def package_versions() -> dict[str, str]:
+    return dict(sorted((dist.metadata["Name"].lower(), dist.version)
+                       for dist in metadata.distributions() if dist.metadata["Name"]))
+
+
+def _artifacts(runs: list[dict]) -> list[dict]:
+    artifacts, owners = [], {}
+    for run in runs:
+        for output in run["outputs"]:
+            if output["path"] in owners:
+                raise CompendiumError(f"{output['path']} is written by two runs: "
+                                      f"{owners[output['path']]} and {run['name']}")
+            owners[output["path"]] = run["name"]
+            file = paths.BUILD / output["path"].removeprefix("build/")
+            artifacts.append({"path": output["path"], "sha256": sha256_file(file),
+                              "bytes": file.stat().st_size, "run": run["name"],
+                              "notebook": run["notebook"], "parameters": run["parameters"],
+                              "inputs": run["inputs"]})
+        executed = paths.BUILD / run["executed"].removeprefix("build/")
+        artifacts.append({"path": run["executed"], "sha256": sha256_file(executed),
+                          "bytes": executed.stat().st_size, "run": run["name"],
+                          "notebook": run["notebook"], "parameters": run["parameters"],
+                          "inputs": run["inputs"]})
+    return sorted(artifacts, key=lambda a: a["path"])
+
+
+def build_manifest() -> dict:
+    runs = []
+    for run in load_config()["runs"]:
+        record = paths.RUNS / f"{run['name']}.json"
+        if not record.exists():
+            raise CompendiumError(f"{record}: missing; run `make all` first")
+        runs.append(json.loads(record.read_text(encoding="utf-8")))
+    return {
+        "git_commit": git_commit(),
+        "source_date_epoch": int(os.environ.get("SOURCE_DATE_EPOCH", "0")),
+        "python": platform.python_version(),
+        "packages": package_versions(),
+        "runs": runs,
+        "artifacts": _artifacts(runs),
+    }
+
+
+def main() -> int:
+    try:
+        manifest = build_manifest()
+    except CompendiumError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    write_text(paths.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
+                                          ensure_ascii=False) + "\n")
+    print(f"wrote {paths.relative(paths.MANIFEST)}: {len(manifest['artifacts'])} artifacts")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
