@@ -43,6 +43,10 @@ BENCH: Path = BUILD / "bench.json"
 
 #: Material shared by the workplace but not committed here (seed text, raw corpus, fixtures).
 SHARED: Path = _env_path("ANALYSIS_SHARED_DIR", ROOT.parent / "shared")
+#: Text layer of the talk (Frucquet 2024, HAL hal-04618370); tests check verbatim quotes against it.
+SEED_TALK: Path = SHARED / "seed" / "frucquet-2024-el-jadida-talk.txt"
+#: Frictionless Table Schema of a researcher's own governance coding file (not a shipped resource).
+GOVERNANCE_CODING_SCHEMA: Path = DATA / "governance" / "coding.schema.json"
 
 
 def output_dir(kind: str) -> Path:
