@@ -1,0 +1,363 @@
+"""Derive the default literature series from the real smart-city SLR corpus.
+
+The corpus (4,219 articles with "smart city"/"smart cities" in the title, 2009–2019, from
+IEEE, EBSCO, ACM and Web of Science, merged in Citavi 6) is published by the GitHub repository
+yusufbzk/SLR-Text-Mining under GPL-3.0. Its abstracts are publishers' text, so the record file
+is never committed here: this module turns it into annual counts, and only those counts (with
+their provenance) live in ``data/literature/``.
+
+CLI (``make data``)::
+
+    python -m analysis.literature.corpus            # re-derive and write the counts
+    python -m analysis.literature.corpus --check    # re-derive, compare, write nothing
+
+The source file is ``../shared/data/smart-city-slr-corpus/`` when present; otherwise the pinned
+raw URL is downloaded to a temporary file and its sha256 checked before use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from analysis import paths
+from analysis.errors import CompendiumError, DataError
+from analysis.fileio import sha256_file, write_text_if_changed
+
+SOURCE_REPO = "yusufbzk/SLR-Text-Mining"
+SOURCE_COMMIT = "b0d142ef2565544e47ccbdc657755d9250b93a54"
+SOURCE_PATH = "Dataset/All_Data_Set_Smart_City_Literature.xlsx"
+SOURCE_URL = f"https://raw.githubusercontent.com/{SOURCE_REPO}/{SOURCE_COMMIT}/{SOURCE_PATH}"
+SOURCE_SHA256 = "9b62062aab139622246d271638794c41cdee35c93ec1d82992c0d77907891568"
+SOURCE_LICENSE = "GPL-3.0"
+SHARED_COPY = paths.SHARED / "data" / "smart-city-slr-corpus" / Path(SOURCE_PATH).name
+
+#: The corpus's own search window (the repository's README: articles published 2009–2019).
+SEARCH_WINDOW = (2009, 2019)
+
+#: A record belongs to the governance subset when its title or abstract contains "governance"
+#: in any case, also inside a longer word. Counted on the whole corpus, this catches
+#: "governance", "governances", "e-governance", "egovernance" and "co-governance" (all the
+#: governance concept) but not "government", "governing" or "govern", which name the
+#: institution or the verb rather than the governance topic of Allam et al. (2022).
+GOVERNANCE_RULE = "governance"
+GOVERNANCE_PATTERN = re.compile(GOVERNANCE_RULE, re.IGNORECASE)
+GOVERNANCE_RULE_TEXT = (
+    "title or abstract matches the case-insensitive regular expression 'governance' "
+    "(a substring match: governance, governances, e-governance, egovernance, co-governance; "
+    "not government, governing or govern)"
+)
+
+COUNTS_RESOURCE = "literature_corpus_counts"
+SERIES_RESOURCE = "literature_corpus_series"
+COUNTS_FILE = paths.DATA / "literature" / "corpus_counts.csv"
+SERIES_FILE = paths.DATA / "literature" / "corpus_series.csv"
+DERIVATION_COMMAND = "python -m analysis.literature.corpus  (make data)"
+
+SERIES = {
+    "corpus_all": "all records of the corpus",
+    "corpus_governance": GOVERNANCE_RULE_TEXT,
+}
+
+
+class RecordLike(Protocol):
+    year: int | None
+    title: str
+    abstract: str | None
+
+
+def mentions_governance(record: RecordLike) -> bool:
+    """True when the title or the abstract matches :data:`GOVERNANCE_PATTERN`."""
+    text = f"{record.title or ''}\n{record.abstract or ''}"
+    return GOVERNANCE_PATTERN.search(text) is not None
+
+
+def count_series(years: Iterable[int | None], name: str,
+                 window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
+    """Rows ``series, year, in_search_window, records`` for one series.
+
+    Every year from the window start (or the first year seen, if earlier) to the last year
+    seen (or the window end) gets a row, zeros included, so a gap is never read as missing
+    data. Records without a year get one row with an empty year, so totals still add up.
+    """
+    counts = Counter(years)
+    no_year = counts.pop(None, 0)
+    first = min([window[0], *counts])
+    last = max([window[1], *counts])
+    rows = [{"series": name, "year": year, "in_search_window": window[0] <= year <= window[1],
+             "records": counts.get(year, 0)} for year in range(first, last + 1)]
+    rows.append({"series": name, "year": None, "in_search_window": False, "records": no_year})
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def derive_counts(records: Iterable[RecordLike],
+                  window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
+    """Annual counts of the whole corpus and of its governance subset, in one long table."""
+    records = list(records)
+    governance = [r for r in records if mentions_governance(r)]
+    return pd.concat([count_series((r.year for r in records), "corpus_all", window),
+                      count_series((r.year for r in governance), "corpus_governance", window)],
+                     ignore_index=True)
+
+
+def series_table(window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
+    """One row per derived series: what it selects and the search window it comes from."""
+    return pd.DataFrame([{
+        "series": name,
+        "selection": selection,
+        "search_window_from": window[0],
+        "search_window_to": window[1],
+        "source": f"{SOURCE_REPO}@{SOURCE_COMMIT[:12]}:{SOURCE_PATH}",
+        "database": "IEEE, EBSCO, ACM and Web of Science, merged in Citavi 6 "
+                    "(not the Web of Science corpus of Sharifi et al. 2021 or Allam et al. 2022)",
+    } for name, selection in SERIES.items()])
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """CSV text with ``true``/``false`` booleans and empty missing values (Frictionless style)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool:
+            out[column] = out[column].map({True: "true", False: "false"})
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+# --- obtaining the source file -------------------------------------------------------------
+
+def check_sha256(path: Path, origin: str) -> None:
+    """Refuse a file whose sha256 is not the pinned one; the message names both hashes."""
+    actual = sha256_file(path)
+    if actual != SOURCE_SHA256:
+        raise DataError(
+            f"{origin}: sha256 mismatch for the smart-city SLR corpus: expected {SOURCE_SHA256}, "
+            f"got {actual}. The file is not the pinned version ({SOURCE_REPO} at commit "
+            f"{SOURCE_COMMIT}); refusing to derive counts from it."
+        )
+
+
+def download(url: str, target: Path, timeout: float = 60.0) -> None:
+    """Fetch ``url`` into ``target``, with an error that names the URL on failure."""
+    import requests
+
+    try:
+        response = requests.get(url, timeout=timeout)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise DataError(f"{url}: download of the smart-city SLR corpus failed ({exc}). "
+                        f"Put a copy at {SHARED_COPY} to derive offline.") from exc
+    target.write_bytes(response.content)
+
+
+@contextmanager
+def source_file(shared_copy: Path = SHARED_COPY, url: str = SOURCE_URL):
+    """Yield a checked path to the corpus: the ../shared copy, else a verified download."""
+    if shared_copy.exists():
+        check_sha256(shared_copy, str(shared_copy))
+        yield shared_copy
+        return
+    with tempfile.TemporaryDirectory(prefix="slr-corpus-") as folder:
+        target = Path(folder) / shared_copy.name
+        download(url, target)
+        check_sha256(target, url)
+        yield target
+
+
+def read_corpus(path: Path) -> list[RecordLike]:
+    """Records of the Citavi export, read by the compendium's own importer."""
+    from analysis.literature import read_records
+
+    return list(read_records(path))
+
+
+# --- writing the data package ----------------------------------------------------------------
+
+def _provenance_sources() -> list[dict]:
+    return [{
+        "title": "Smart-city systematic-literature-review corpus (Citavi 6 export, 4,219 "
+                 "articles with 'smart city'/'smart cities' in the title, 2009-2019)",
+        "path": SOURCE_URL,
+        "repository": f"https://github.com/{SOURCE_REPO}",
+        "file": SOURCE_PATH,
+        "commit": SOURCE_COMMIT,
+        "sha256": SOURCE_SHA256,
+        "license": SOURCE_LICENSE,
+        "derivation": DERIVATION_COMMAND,
+        "governance_rule": GOVERNANCE_RULE_TEXT,
+    }]
+
+
+def _licenses() -> list[dict]:
+    return [{"name": SOURCE_LICENSE, "path": "https://www.gnu.org/licenses/gpl-3.0.html",
+             "title": f"GNU General Public License v3.0 (licence file of {SOURCE_REPO}; the "
+                      "counts are derived from its data file)"}]
+
+
+_SERIES_FIELD = {"name": "series", "type": "string",
+                 "constraints": {"required": True, "enum": list(SERIES)},
+                 "description": "corpus_all: every record; corpus_governance: "
+                                + GOVERNANCE_RULE_TEXT}
+
+
+def counts_resource() -> dict:
+    """Descriptor entry (without hash) of the annual counts."""
+    return {
+        "name": COUNTS_RESOURCE,
+        "path": "literature/corpus_counts.csv",
+        "title": "Annual counts of the smart-city SLR corpus and of its governance subset",
+        "description": (
+            "Records per year of an INDEPENDENT corpus (yusufbzk/SLR-Text-Mining, Citavi export "
+            "of IEEE, EBSCO, ACM and Web of Science records, search window 2009-2019). It is "
+            "NOT the Web of Science corpus of Sharifi et al. (2021) or Allam et al. (2022); the "
+            "governance subset is a proxy for the Allam et al. topic, not their corpus. Years "
+            "2020-2021 are outside the search window (probably online-first 2019 papers with "
+            "their later volume year): never read them as a decline. The row with an empty "
+            "year counts records without a year. Derived by: " + DERIVATION_COMMAND + "."),
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _SERIES_FIELD,
+                {"name": "year", "type": "integer",
+                 "description": "publication year as determined by Citavi ('Jahr ermittelt'); "
+                                "empty on the row counting records without a year"},
+                {"name": "in_search_window", "type": "boolean",
+                 "constraints": {"required": True},
+                 "description": "true when the year lies in the corpus's search window "
+                                "2009-2019; false for later years and for the no-year row"},
+                {"name": "records", "type": "integer",
+                 "constraints": {"required": True, "minimum": 0},
+                 "description": "number of records (articles) of the series with that year"},
+            ],
+            "primaryKey": ["series", "year"],
+            "missingValues": [""],
+        },
+        "sources": _provenance_sources(),
+        "licenses": _licenses(),
+    }
+
+
+def series_resource() -> dict:
+    """Descriptor entry (without hash) of the series definitions."""
+    return {
+        "name": SERIES_RESOURCE,
+        "path": "literature/corpus_series.csv",
+        "title": "Definitions of the series derived from the smart-city SLR corpus",
+        "description": "Selection rule and search window of each series in corpus_counts.csv. "
+                       "Derived by: " + DERIVATION_COMMAND + ".",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                {**_SERIES_FIELD, "constraints": {"required": True, "unique": True,
+                                                  "enum": list(SERIES)}},
+                {"name": "selection", "type": "string", "constraints": {"required": True},
+                 "description": "which records of the corpus the series counts"},
+                {"name": "search_window_from", "type": "integer",
+                 "constraints": {"required": True},
+                 "description": "first publication year of the corpus's search"},
+                {"name": "search_window_to", "type": "integer",
+                 "constraints": {"required": True},
+                 "description": "last publication year of the corpus's search"},
+                {"name": "source", "type": "string", "constraints": {"required": True},
+                 "description": "repository@commit:path of the record file"},
+                {"name": "database", "type": "string", "constraints": {"required": True},
+                 "description": "databases behind the corpus, and what it is not"},
+            ],
+            "primaryKey": ["series"],
+        },
+        "sources": _provenance_sources(),
+        "licenses": _licenses(),
+    }
+
+
+def upsert_resources(entries: list[dict], descriptor_path: Path | None = None) -> bool:
+    """Replace or append OUR resources in datapackage.json, hashing their files.
+
+    A read-modify-write that leaves every other resource untouched (the descriptor is shared);
+    the file is rewritten only if something changed. Returns True when it was rewritten.
+    """
+    descriptor_path = Path(descriptor_path or paths.DATAPACKAGE)
+    if descriptor_path.exists():
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    else:
+        descriptor = {"name": "compendium-data", "resources": []}
+    resources = descriptor.setdefault("resources", [])
+    for entry in entries:
+        file = descriptor_path.parent / entry["path"]
+        entry = {**entry, "hash": f"sha256:{sha256_file(file)}", "bytes": file.stat().st_size}
+        index = next((i for i, r in enumerate(resources) if r.get("name") == entry["name"]), None)
+        if index is None:
+            resources.append(entry)
+        else:
+            resources[index] = entry
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    return write_text_if_changed(descriptor_path, text)
+
+
+def write_outputs(counts: pd.DataFrame) -> list[str]:
+    """Write both CSVs atomically (only when changed) and refresh their descriptor entries."""
+    changed = []
+    for path, frame in ((COUNTS_FILE, counts), (SERIES_FILE, series_table())):
+        if write_text_if_changed(path, to_csv(frame)):
+            changed.append(paths.relative(path))
+    if upsert_resources([counts_resource(), series_resource()]):
+        changed.append(paths.relative(paths.DATAPACKAGE))
+    return changed
+
+
+def summary(counts: pd.DataFrame) -> str:
+    """Totals a reviewer can compare with SOURCE.md (4,219 records, 1 without year, 253 late)."""
+    lines = []
+    for name, group in counts.groupby("series", sort=False):
+        total = int(group["records"].sum())
+        inside = int(group.loc[group["in_search_window"], "records"].sum())
+        no_year = int(group.loc[group["year"].isna(), "records"].sum())
+        outside = total - inside - no_year
+        lines.append(f"{name}: {total} records = {inside} in the search window "
+                     f"{SEARCH_WINDOW[0]}-{SEARCH_WINDOW[1]} + {outside} dated outside it + "
+                     f"{no_year} without a year")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.literature.corpus",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help="re-derive and compare with the committed counts; write nothing")
+    args = parser.parse_args(argv)
+    try:
+        with source_file() as path:
+            counts = derive_counts(read_corpus(path))
+        print(summary(counts))
+        if args.check:
+            committed = COUNTS_FILE.read_text(encoding="utf-8") if COUNTS_FILE.exists() else ""
+            if committed != to_csv(counts):
+                print(f"error: {COUNTS_FILE} differs from a fresh derivation; run `make data`",
+                      file=sys.stderr)
+                return 1
+            print(f"{paths.relative(COUNTS_FILE)} matches a fresh derivation")
+            return 0
+        changed = write_outputs(counts)
+        print("updated: " + ", ".join(changed) if changed else "counts unchanged")
+    except CompendiumError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

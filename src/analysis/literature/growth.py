@@ -1,0 +1,410 @@
+"""Growth statistics for annual publication counts, and explicit verdicts on the talk's claims.
+
+A bar chart invites eyeballing ("it explodes after 2015"); these functions put numbers with
+uncertainty on it instead:
+
+- :func:`loglinear` — log-linear Poisson and negative-binomial (NB2) regressions of counts on
+  year: annual growth rate and doubling time with Wald 95% CIs. Counts of an expanding field are
+  overdispersed, so the NB fit is the one to read; the Poisson fit is shown for comparison.
+- :func:`segmented` — a broken-stick model on the log mean (the growth rate changes at an
+  estimated break year), found by grid search; likelihood-ratio test against no break, with a
+  parametric-bootstrap p-value because the break year is estimated (the chi-square reference
+  is then only approximate), and a profile-likelihood CI for the break year.
+- :func:`fold_change` — ratio of the counts of two years with an exact conditional
+  (Clopper-Pearson) CI, assuming Poisson counts.
+- :func:`cagr` — bibliometrix's "annual growth rate", (last/first)^(1/(n-1)) - 1, for
+  comparison with published bibliometric studies.
+- :func:`surge_verdict` and :func:`tenfold_verdict` — one verdict per claim and series.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import test_poisson_2indep
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+
+LEVEL = 0.95
+FAMILIES = ("poisson", "negbin")
+SEED = 20240531
+#: Years before the first, or after the last, observed year that a break needs on each side.
+MIN_SIDE = 2
+
+
+def _arrays(years, counts) -> tuple[np.ndarray, np.ndarray]:
+    """Validate and align a count series; fits need at least three distinct years."""
+    y = np.asarray(years, dtype=float)
+    c = np.asarray(counts, dtype=float)
+    if y.shape != c.shape or y.ndim != 1:
+        raise ValueError(f"years and counts must be 1-D of equal length, got {y.shape}, {c.shape}")
+    if len(y) < 3:
+        raise ValueError(f"a growth fit needs at least 3 years, got {len(y)}")
+    if np.any(c < 0) or np.any(~np.isfinite(c)):
+        raise ValueError("counts must be finite and non-negative")
+    order = np.argsort(y)
+    return y[order], c[order]
+
+
+@dataclass(frozen=True)
+class _Fit:
+    params: np.ndarray
+    bse: np.ndarray
+    llf: float
+    alpha: float  # NB2 dispersion; nan for Poisson
+    converged: bool
+
+
+def _fit(counts: np.ndarray, design: np.ndarray, family: str,
+         start: np.ndarray | None = None) -> _Fit:
+    """Maximum-likelihood fit of a log-link count model; ``params`` excludes NB's alpha."""
+    if family == "poisson":
+        res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+        return _Fit(res.params, res.bse, float(res.llf), math.nan, bool(res.converged))
+    if family != "negbin":
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    with warnings.catch_warnings():
+        # alpha -> 0 (no overdispersion) sits on the boundary: the fit is then the Poisson one
+        warnings.simplefilter("ignore", (ConvergenceWarning, HessianInversionWarning,
+                                         RuntimeWarning))
+        model = NegativeBinomial(counts, design, loglike_method="nb2")
+        if start is None:
+            pois = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+            start = np.append(pois.params, 0.1)
+        res = model.fit(start_params=start, method="newton", maxiter=200, disp=0)
+        if not res.mle_retvals.get("converged", False):
+            res = model.fit(start_params=start, method="bfgs", maxiter=2000, disp=0)
+    k = design.shape[1]
+    return _Fit(np.asarray(res.params[:k]), np.asarray(res.bse[:k]), float(res.llf),
+                float(res.params[k]), bool(res.mle_retvals.get("converged", False)))
+
+
+@dataclass(frozen=True)
+class LogLinearFit:
+    """Annual growth from ``log E[count] = a + b * year``: rate = e^b - 1, doubling = ln 2 / b."""
+
+    family: str
+    year_from: int
+    year_to: int
+    n_years: int
+    slope: float
+    slope_low: float
+    slope_high: float
+    growth_rate: float
+    growth_low: float
+    growth_high: float
+    doubling_time: float
+    doubling_low: float
+    doubling_high: float
+    alpha: float
+    loglik: float
+    converged: bool
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+def doubling_time(slope: float) -> float:
+    """ln 2 / slope; infinite when the series does not grow (no doubling ever)."""
+    return math.log(2) / slope if slope > 0 else math.inf
+
+
+def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> LogLinearFit:
+    """Log-linear count regression on year with a Wald CI for the slope.
+
+    Years are centred before fitting (numerical stability only; the slope is unchanged). The CI
+    of the growth rate and doubling time are the slope's CI transformed, which is exact for a
+    monotone transformation; a slope CI reaching 0 gives an infinite doubling-time bound.
+    """
+    y, c = _arrays(years, counts)
+    design = sm.add_constant(y - y.mean())
+    fit = _fit(c, design, family)
+    z = stats.norm.ppf(0.5 + level / 2)
+    slope, se = float(fit.params[1]), float(fit.bse[1])
+    low, high = slope - z * se, slope + z * se
+    return LogLinearFit(
+        family=family, year_from=int(y[0]), year_to=int(y[-1]), n_years=len(y),
+        slope=slope, slope_low=low, slope_high=high,
+        growth_rate=math.expm1(slope), growth_low=math.expm1(low), growth_high=math.expm1(high),
+        doubling_time=doubling_time(slope), doubling_low=doubling_time(high),
+        doubling_high=doubling_time(low), alpha=fit.alpha, loglik=fit.llf,
+        converged=fit.converged,
+    )
+
+
+# --- segmented (broken-stick) model --------------------------------------------------------
+
+def break_grid(years, break_from: float, break_to: float, step: float = 1.0,
+               min_side: int = MIN_SIDE) -> np.ndarray:
+    """Candidate break years in ``[break_from, break_to]`` that leave ``min_side`` observed
+    years strictly before and strictly after the break (else a slope is not estimable)."""
+    y = np.sort(np.asarray(years, dtype=float))
+    if step <= 0:
+        raise ValueError(f"step must be positive, got {step}")
+    grid = np.arange(break_from, break_to + step / 2, step)
+    ok = [(np.sum(y < t) >= min_side) and (np.sum(y > t) >= min_side) for t in grid]
+    grid = grid[np.asarray(ok, dtype=bool)]
+    if grid.size == 0:
+        raise ValueError(f"no candidate break year in {break_from}-{break_to} leaves {min_side} "
+                         f"years on each side of the series {int(y[0])}-{int(y[-1])}")
+    return grid
+
+
+def _hinge_design(y: np.ndarray, tau: float, origin: float) -> np.ndarray:
+    return np.column_stack([np.ones_like(y), y - origin, np.maximum(0.0, y - tau)])
+
+
+def _profile(y: np.ndarray, c: np.ndarray, grid: np.ndarray, family: str,
+             null: _Fit) -> list[_Fit]:
+    origin = y.mean()
+    start = None if family == "poisson" else np.append(np.append(null.params, 0.0),
+                                                       max(null.alpha, 1e-3))
+    return [_fit(c, _hinge_design(y, tau, origin), family, start) for tau in grid]
+
+
+def _null_fit(y: np.ndarray, c: np.ndarray, family: str) -> _Fit:
+    return _fit(c, sm.add_constant(y - y.mean()), family)
+
+
+def _lr_statistic(y, c, grid, family) -> float:
+    null = _null_fit(y, c, family)
+    best = max(f.llf for f in _profile(y, c, grid, family, null))
+    return max(0.0, 2 * (best - null.llf))
+
+
+def _simulate(mu: np.ndarray, family: str, alpha: float, rng: np.random.Generator) -> np.ndarray:
+    if family == "poisson" or not alpha > 1e-8:
+        return rng.poisson(mu).astype(float)
+    size = 1.0 / alpha  # NB2: Var = mu + alpha mu^2
+    return rng.negative_binomial(size, size / (size + mu)).astype(float)
+
+
+@dataclass(frozen=True)
+class BreakFit:
+    """Broken-stick fit: ``log E[count] = a + b1 (year - y0) + b2 max(0, year - break)``."""
+
+    family: str
+    year_from: int
+    year_to: int
+    grid_from: float
+    grid_to: float
+    break_year: float
+    break_low: float
+    break_high: float
+    ci_at_grid_edge: bool
+    growth_before: float
+    growth_after: float
+    lr: float
+    p_chi2: float
+    p_bootstrap: float
+    n_bootstrap: int
+    profile: pd.DataFrame
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row.pop("profile")
+        return row
+
+
+def segmented(years, counts, break_from: float, break_to: float, *, family: str = "negbin",
+              step: float = 1.0, level: float = LEVEL, n_bootstrap: int = 199,
+              seed: int = SEED, min_side: int = MIN_SIDE) -> BreakFit:
+    """Grid-search the break year, test it against no break and give its profile CI.
+
+    ``p_chi2`` refers the LR statistic to chi-square(1). That reference is approximate: the
+    break year does not exist under the null, so the usual regularity conditions fail (Davies'
+    problem) and the chi-square p-value tends to be too small. ``p_bootstrap`` is the parametric
+    bootstrap p-value (simulate from the fitted no-break model, redo the whole grid search);
+    read that one. The break-year CI keeps every grid year whose profile log-likelihood is
+    within chi-square(1, level)/2 of the best; ``ci_at_grid_edge`` warns that it may extend
+    beyond the searched range.
+    """
+    y, c = _arrays(years, counts)
+    grid = break_grid(y, break_from, break_to, step, min_side)
+    null = _null_fit(y, c, family)
+    fits = _profile(y, c, grid, family, null)
+    llf = np.array([f.llf for f in fits])
+    best = int(np.argmax(llf))
+    lr = max(0.0, 2 * (llf[best] - null.llf))
+    inside = grid[2 * (llf[best] - llf) <= stats.chi2.ppf(level, 1)]
+    b1, b2 = fits[best].params[1], fits[best].params[2]
+    p_boot = _bootstrap_p(y, null, grid, family, lr, n_bootstrap, seed)
+    return BreakFit(
+        family=family, year_from=int(y[0]), year_to=int(y[-1]),
+        grid_from=float(grid[0]), grid_to=float(grid[-1]), break_year=float(grid[best]),
+        break_low=float(inside.min()), break_high=float(inside.max()),
+        ci_at_grid_edge=bool(inside.min() == grid[0] or inside.max() == grid[-1]),
+        growth_before=math.expm1(b1), growth_after=math.expm1(b1 + b2),
+        lr=float(lr), p_chi2=float(stats.chi2.sf(lr, 1)), p_bootstrap=p_boot,
+        n_bootstrap=n_bootstrap,
+        profile=pd.DataFrame({"break_year": grid, "loglik": llf}),
+    )
+
+
+def _bootstrap_p(y: np.ndarray, null: _Fit, grid: np.ndarray, family: str, lr: float,
+                 n_bootstrap: int, seed: int) -> float:
+    """(1 + #{LR* >= LR}) / (B + 1) under the fitted no-break model; nan when B = 0."""
+    if n_bootstrap <= 0:
+        return math.nan
+    rng = np.random.default_rng(seed)
+    mu = np.exp(sm.add_constant(y - y.mean()) @ null.params)
+    exceed = 0
+    for _ in range(n_bootstrap):
+        sim = _simulate(mu, family, null.alpha, rng)
+        exceed += _lr_statistic(y, sim, grid, family) >= lr - 1e-9
+    return (1 + exceed) / (n_bootstrap + 1)
+
+
+# --- fold change and CAGR ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FoldChange:
+    """count_to / count_from with an exact conditional CI (Poisson counts assumed)."""
+
+    year_from: int
+    year_to: int
+    count_from: int
+    count_to: int
+    ratio: float
+    low: float
+    high: float
+
+
+def _odds(p: float) -> float:
+    return math.inf if p >= 1 else p / (1 - p)
+
+
+def fold_change(year_from: int, count_from: int, year_to: int, count_to: int,
+                level: float = LEVEL) -> FoldChange:
+    """Ratio of two Poisson counts; CI from the binomial of count_to given the total.
+
+    Conditional on n = count_from + count_to, count_to ~ Binomial(n, r / (1 + r)) where r is
+    the rate ratio, so the Clopper-Pearson interval of that proportion maps to a CI for r.
+    Overdispersion is ignored: for a single pair of years there is nothing to estimate it from.
+    """
+    total = count_from + count_to
+    if total == 0:
+        return FoldChange(year_from, year_to, 0, 0, math.nan, math.nan, math.nan)
+    low, high = proportion_confint(count_to, total, alpha=1 - level, method="beta")
+    ratio = math.inf if count_from == 0 else count_to / count_from
+    return FoldChange(year_from, year_to, int(count_from), int(count_to), ratio,
+                      _odds(float(low)), _odds(float(high)))
+
+
+def fold_exceeds_p(count_from: int, count_to: int, threshold: float) -> float:
+    """One-sided exact conditional p-value for H0: ratio <= threshold vs ratio > threshold."""
+    res = test_poisson_2indep(count_to, 1, count_from, 1, value=threshold,
+                              method="exact-cond", compare="ratio", alternative="larger")
+    return float(res.pvalue)
+
+
+def cagr(year_from: int, count_from: float, year_to: int, count_to: float) -> float:
+    """bibliometrix's annual growth rate, (last/first)^(1/(n-1)) - 1 over n = to - from + 1
+    years; nan when the first count is 0 (undefined)."""
+    if count_from <= 0 or year_to <= year_from:
+        return math.nan
+    return (count_to / count_from) ** (1 / (year_to - year_from)) - 1
+
+
+# --- verdicts on the talk's claims ---------------------------------------------------------
+
+SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE, NOT_TESTABLE = (
+    "supported", "not supported", "inconclusive", "not testable with this series")
+
+_SURGE_TEXT = {
+    "en": {
+        "no_break": "no significant change in the growth rate (bootstrap p = {p:.3f}); "
+                    "best break {brk:g}",
+        "far": "break estimated at {brk:g} (95% CI {lo:g}-{hi:g}), more than {near:g} years "
+               "from {year}",
+        "slows": "break near {year} ({brk:g}, 95% CI {lo:g}-{hi:g}) but growth slows after it "
+                 "({before:.0%}/yr before, {after:.0%}/yr after)",
+        "ok": "break at {brk:g} (95% CI {lo:g}-{hi:g}), growth {before:.0%}/yr before and "
+              "{after:.0%}/yr after; bootstrap p = {p:.3f}",
+        "range": "{year} is not inside the series' searchable break range {gfrom:g}-{gto:g}",
+    },
+    "fr": {
+        "no_break": "pas de changement significatif du taux de croissance (p bootstrap = "
+                    "{p:.3f}) ; meilleure rupture {brk:g}",
+        "far": "rupture estimée en {brk:g} (IC 95 % {lo:g}-{hi:g}), à plus de {near:g} ans de "
+               "{year}",
+        "slows": "rupture proche de {year} ({brk:g}, IC 95 % {lo:g}-{hi:g}) mais la croissance "
+                 "ralentit ensuite ({before:.0%}/an avant, {after:.0%}/an après)",
+        "ok": "rupture en {brk:g} (IC 95 % {lo:g}-{hi:g}), croissance {before:.0%}/an avant et "
+              "{after:.0%}/an après ; p bootstrap = {p:.3f}",
+        "range": "{year} n'est pas dans la plage de recherche de rupture de la série "
+                 "({gfrom:g}-{gto:g})",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim: str
+    series: str
+    verdict: str
+    evidence: str
+
+
+def surge_verdict(series: str, fit: BreakFit, claimed_year: int = 2015, near: float = 2.0,
+                  alpha: float = 0.05, lang: str = "en") -> Verdict:
+    """"Surge since 2015": a significant break, within ``near`` years of 2015, after which
+    growth is faster. Significance uses the bootstrap p-value when available."""
+    text = _SURGE_TEXT[lang]
+    claim = f"surge since {claimed_year}"
+    p = fit.p_bootstrap if not math.isnan(fit.p_bootstrap) else fit.p_chi2
+    values = {"p": p, "brk": fit.break_year, "lo": fit.break_low, "hi": fit.break_high,
+              "near": near, "year": claimed_year, "before": fit.growth_before,
+              "after": fit.growth_after, "gfrom": fit.grid_from, "gto": fit.grid_to}
+    if not fit.grid_from - near <= claimed_year <= fit.grid_to + near:
+        return Verdict(claim, series, NOT_TESTABLE, text["range"].format(**values))
+    if p >= alpha:
+        return Verdict(claim, series, NOT_SUPPORTED, text["no_break"].format(**values))
+    if abs(fit.break_year - claimed_year) > near:
+        return Verdict(claim, series, NOT_SUPPORTED, text["far"].format(**values))
+    if fit.growth_after <= fit.growth_before:
+        return Verdict(claim, series, NOT_SUPPORTED, text["slows"].format(**values))
+    return Verdict(claim, series, SUPPORTED, text["ok"].format(**values))
+
+
+_FOLD_TEXT = {
+    "en": {
+        "untestable": "{missing} outside the series' search window {wfrom}-{wto}",
+        "result": "ratio {ratio:.2f} (95% CI {lo:.2f}-{hi:.2f}), {c1} -> {c2} records; "
+                  "one-sided exact p (ratio > {thr:g}) = {p:.3g}",
+    },
+    "fr": {
+        "untestable": "{missing} hors de la fenêtre de recherche de la série ({wfrom}-{wto})",
+        "result": "rapport {ratio:.2f} (IC 95 % {lo:.2f}-{hi:.2f}), {c1} -> {c2} publications ; "
+                  "p exact unilatéral (rapport > {thr:g}) = {p:.3g}",
+    },
+}
+
+
+def tenfold_verdict(series: str, counts: dict[int, int], window: tuple[int, int],
+                    year_from: int = 2015, year_to: int = 2021, threshold: float = 10.0,
+                    level: float = LEVEL, lang: str = "en") -> Verdict:
+    """"More than x10 between 2015 and 2021": both years must lie inside the search window
+    (a year outside it is incomplete, not low). Supported when the CI lies above the
+    threshold, not supported when it lies below, inconclusive otherwise."""
+    text = _FOLD_TEXT[lang]
+    claim = f"more than x{threshold:g} between {year_from} and {year_to}"
+    missing = [y for y in (year_from, year_to) if not (window[0] <= y <= window[1]
+                                                       and y in counts)]
+    if missing:
+        return Verdict(claim, series, NOT_TESTABLE, text["untestable"].format(
+            missing=", ".join(map(str, missing)), wfrom=window[0], wto=window[1]))
+    fc = fold_change(year_from, counts[year_from], year_to, counts[year_to], level)
+    p = fold_exceeds_p(fc.count_from, fc.count_to, threshold)
+    verdict = SUPPORTED if fc.low > threshold else (
+        NOT_SUPPORTED if fc.high < threshold else INCONCLUSIVE)
+    return Verdict(claim, series, verdict, text["result"].format(
+        ratio=fc.ratio, lo=fc.low, hi=fc.high, c1=fc.count_from, c2=fc.count_to,
+        thr=threshold, p=p))
