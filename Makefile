@@ -10,6 +10,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 PYTHON ?= python3
 VENV ?= .venv
 BUILD ?= build
+CONFIG ?= config/build.yml
 UV_VERSION := 0.13.9
 PY := $(VENV)/bin/python
 ENV_STAMP := $(VENV)/.installed
@@ -19,6 +20,7 @@ MANIFEST := $(BUILD)/MANIFEST.json
 SITE_INDEX := $(BUILD)/html/index.html
 
 export ANALYSIS_BUILD_DIR := $(abspath $(BUILD))
+export ANALYSIS_CONFIG := $(abspath $(CONFIG))
 # Dates in figures and pages come from the last commit, never from the wall clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export PYTHONHASHSEED := 0
@@ -50,13 +52,13 @@ else
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "setting up $(VENV) from requirements.lock (uv $(UV_VERSION))"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 endif
 
-$(BUILD)/runs.mk: config/build.yml config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
+$(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
 	$(PY) -m analysis.makedeps $@
 	touch $@
 

@@ -23,7 +23,8 @@ ROOT: Path = _env_path("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])
 DATA: Path = ROOT / "data"
 DATAPACKAGE: Path = DATA / "datapackage.json"
 NOTEBOOKS: Path = ROOT / "notebooks"
-CONFIG: Path = ROOT / "config" / "build.yml"
+#: Which runs to build; CI and the end-to-end tests use the tiny config/ci.yml.
+CONFIG: Path = _env_path("ANALYSIS_CONFIG", ROOT / "config" / "build.yml")
 CONFIG_SCHEMA: Path = ROOT / "config" / "build.schema.json"
 REFERENCES_BIB: Path = ROOT / "references.bib"
 LOCK: Path = ROOT / "requirements.lock"
@@ -47,6 +48,10 @@ SHARED: Path = _env_path("ANALYSIS_SHARED_DIR", ROOT.parent / "shared")
 SEED_TALK: Path = SHARED / "seed" / "frucquet-2024-el-jadida-talk.txt"
 #: Frictionless Table Schema of a researcher's own governance coding file (not a shipped resource).
 GOVERNANCE_CODING_SCHEMA: Path = DATA / "governance" / "coding.schema.json"
+#: Literature-growth data: OpenAlex/WoS query definitions and dated OpenAlex snapshots (issue 3).
+LITERATURE: Path = DATA / "literature"
+LITERATURE_QUERIES: Path = LITERATURE / "queries.yml"
+OPENALEX_SNAPSHOTS: Path = LITERATURE / "openalex"
 
 
 def output_dir(kind: str) -> Path:
@@ -65,10 +70,9 @@ def output_dir(kind: str) -> Path:
 def final_path(path: Path) -> Path:
     """Where a staged artifact will live once its run succeeds (identity outside a run)."""
     staging = os.environ.get("ANALYSIS_STAGING_DIR")
-    if not staging:
+    if not staging or not Path(path).resolve().is_relative_to(Path(staging).resolve()):
         return path
-    rel = path.resolve().relative_to(Path(staging).resolve())
-    return BUILD / rel
+    return BUILD / Path(path).resolve().relative_to(Path(staging).resolve())
 
 
 def relative(path: Path) -> str:

@@ -67,15 +67,21 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
 
 
 def _describe_failure(notebook: Path, out: Path, exc: Any) -> str:
-    cell_id, first_line = "?", ""
+    """Name the failing cell by its position in the source notebook, its id and first line."""
+    position, cell_id, first_line = exc.cell_index, "?", ""
     if out.exists():
         cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
-        if 0 <= exc.cell_index < len(cells):
-            cell = cells[exc.cell_index]
+        source_cells = [c for c in cells if "papermill-error-cell-tag" not in
+                        c.get("metadata", {}).get("tags", [])]
+        failed = [i for i, c in enumerate(source_cells)
+                  if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        if failed:
+            position = failed[0]
+            cell = source_cells[position]
             cell_id = cell.get("id", "?")
-            first_line = "".join(cell["source"]).strip().splitlines()[0:1]
-            first_line = first_line[0][:80] if first_line else ""
-    return (f"{paths.relative(notebook)}: cell {exc.cell_index} (id '{cell_id}', "
+            lines = "".join(cell["source"]).strip().splitlines()
+            first_line = lines[0][:80] if lines else ""
+    return (f"{paths.relative(notebook)}: cell {position} (id '{cell_id}', "
             f"execution count {exc.exec_count}) failed: {exc.ename}: {exc.evalue}\n"
             f"  cell starts with: {first_line}")
 
