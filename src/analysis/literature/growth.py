@@ -30,7 +30,11 @@ from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+from statsmodels.tools.sm_exceptions import (
+    ConvergenceWarning,
+    HessianInversionWarning,
+    PerfectSeparationWarning,
+)
 
 LEVEL = 0.95
 FAMILIES = ("poisson", "negbin")
@@ -66,7 +70,11 @@ def _fit(counts: np.ndarray, design: np.ndarray, family: str,
          start: np.ndarray | None = None) -> _Fit:
     """Maximum-likelihood fit of a log-link count model; ``params`` excludes NB's alpha."""
     if family == "poisson":
-        res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+        with warnings.catch_warnings():
+            # a perfect fit (exact expected counts, or a kink through the last two points)
+            # is a legitimate maximum, not a separation problem
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
+            res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
         return _Fit(res.params, res.bse, float(res.llf), math.nan, bool(res.converged))
     if family != "negbin":
         raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
@@ -78,12 +86,17 @@ def _fit(counts: np.ndarray, design: np.ndarray, family: str,
         if start is None:
             pois = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
             start = np.append(pois.params, 0.1)
-        res = model.fit(start_params=start, method="newton", maxiter=200, disp=0)
-        if not res.mle_retvals.get("converged", False):
-            res = model.fit(start_params=start, method="bfgs", maxiter=2000, disp=0)
+        # Newton diverges from Poisson starts on steep series (NaN reported as converged)
+        res = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0)
+        if not (res.mle_retvals.get("converged", False) and np.isfinite(res.llf)):
+            res = model.fit(start_params=start, method="nm", maxiter=20000, disp=0)
+            res = model.fit(start_params=res.params, method="bfgs", maxiter=1000, disp=0)
     k = design.shape[1]
+    converged = bool(res.mle_retvals.get("converged", False)) and bool(np.isfinite(res.llf))
+    if not np.all(np.isfinite(res.params)):
+        raise ArithmeticError(f"negative-binomial fit did not converge (params {res.params})")
     return _Fit(np.asarray(res.params[:k]), np.asarray(res.bse[:k]), float(res.llf),
-                float(res.params[k]), bool(res.mle_retvals.get("converged", False)))
+                float(res.params[k]), converged)
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,7 @@ class LogLinearFit:
     doubling_low: float
     doubling_high: float
     alpha: float
+    pearson_dispersion: float
     loglik: float
     converged: bool
 
@@ -114,6 +128,15 @@ class LogLinearFit:
 def doubling_time(slope: float) -> float:
     """ln 2 / slope; infinite when the series does not grow (no doubling ever)."""
     return math.log(2) / slope if slope > 0 else math.inf
+
+
+def _pearson_dispersion(counts: np.ndarray, design: np.ndarray, fit: _Fit) -> float:
+    """Pearson chi-square / residual df: about 1 when the family's variance fits the data;
+    far above 1 for Poisson means its CIs are too narrow (read the NB fit instead)."""
+    mu = np.exp(design @ fit.params)
+    variance = mu if math.isnan(fit.alpha) else mu + fit.alpha * mu**2
+    df = len(counts) - design.shape[1] - (0 if math.isnan(fit.alpha) else 1)
+    return float(np.sum((counts - mu) ** 2 / variance) / df) if df > 0 else math.nan
 
 
 def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> LogLinearFit:
@@ -134,7 +157,8 @@ def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> Lo
         slope=slope, slope_low=low, slope_high=high,
         growth_rate=math.expm1(slope), growth_low=math.expm1(low), growth_high=math.expm1(high),
         doubling_time=doubling_time(slope), doubling_low=doubling_time(high),
-        doubling_high=doubling_time(low), alpha=fit.alpha, loglik=fit.llf,
+        doubling_high=doubling_time(low), alpha=fit.alpha,
+        pearson_dispersion=_pearson_dispersion(c, design, fit), loglik=fit.llf,
         converged=fit.converged,
     )
 
