@@ -52,6 +52,9 @@ GOVERNANCE_CODING_SCHEMA: Path = DATA / "governance" / "coding.schema.json"
 LITERATURE: Path = DATA / "literature"
 LITERATURE_QUERIES: Path = LITERATURE / "queries.yml"
 OPENALEX_SNAPSHOTS: Path = LITERATURE / "openalex"
+#: Record-level smart-city SLR corpus (yusufbzk/SLR-Text-Mining); never copied into data/.
+SLR_CORPUS_XLSX: Path = (SHARED / "data" / "smart-city-slr-corpus"
+                         / "All_Data_Set_Smart_City_Literature.xlsx")
 
 
 def output_dir(kind: str) -> Path:
