@@ -18,7 +18,7 @@ from analysis.errors import DataError, where
 YEAR_MIN, YEAR_MAX = 1000, 2100
 
 _YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 

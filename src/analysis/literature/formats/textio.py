@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -26,14 +25,15 @@ def open_text(path: Path) -> IO[str]:
     return open(path, encoding=encoding_of(head), newline="")
 
 
-def numbered_lines(path: Path, handle: IO[str]) -> Iterator[tuple[int, str]]:
-    """``(line_number, line)`` pairs; a byte that is not valid text becomes a located error."""
-    number = 0
-    try:
-        for number, line in enumerate(handle, 1):  # noqa: B007 - number is used after the loop
-            yield number, line
-    except UnicodeDecodeError as error:
-        raise RecordFormatError(
-            f"{where(path, number + 1)} (approximately): bytes are not valid "
-            f"{handle.encoding} ({error.reason}); re-export the file as UTF-8"
-        ) from None
+def decode_error(
+    path: Path, line: int, handle: IO[str], error: UnicodeDecodeError
+) -> RecordFormatError:
+    """A located error for bytes that are not text in the file's encoding.
+
+    Text is decoded in blocks, so the line is where reading stopped: the bad byte is there or a
+    few lines further on.
+    """
+    return RecordFormatError(
+        f"{where(path, line)} (approximately): bytes are not valid {handle.encoding} "
+        f"({error.reason}); re-export the file as UTF-8"
+    )

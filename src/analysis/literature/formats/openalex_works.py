@@ -1,0 +1,129 @@
+"""OpenAlex works: an API page (``{"meta": ..., "results": [...]}``), a JSON list of works, one
+work, or JSON Lines (one work per line, as in the OpenAlex snapshot and ``jq -c`` output).
+
+JSON documents are parsed whole (that is how they are written); JSONL streams line by line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from analysis.errors import where
+from analysis.literature.formats.textio import decode_error, open_text
+from analysis.literature.records import (
+    NoYearFieldError,
+    Record,
+    RecordFormatError,
+    clean_text,
+    normalise_doi,
+    parse_year,
+)
+
+_FIELDS_SAMPLE = 50
+
+
+def iter_openalex_json(path: Path) -> Iterator[Record]:
+    path = Path(path)
+    with open_text(path) as handle:
+        try:
+            document = json.load(handle)
+        except UnicodeDecodeError as error:
+            raise decode_error(path, 1, handle, error) from None
+        except json.JSONDecodeError as error:
+            raise RecordFormatError(
+                f"{where(path, error.lineno)}: malformed JSON ({error.msg}, column {error.colno})"
+            ) from None
+    works = _works_of(path, document)
+    return _records(path, ((index + 1, work) for index, work in enumerate(works)), "work")
+
+
+def iter_openalex_jsonl(path: Path) -> Iterator[Record]:
+    path = Path(path)
+    return _records(path, _jsonl_works(path), "line")
+
+
+def _works_of(path: Path, document: object) -> list[object]:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        if isinstance(document.get("results"), list):
+            return document["results"]
+        if "id" in document or "publication_year" in document:
+            return [document]
+        keys = ", ".join(sorted(document)) or "(none)"
+        raise RecordFormatError(
+            f"{path}: JSON object is neither an OpenAlex works page (no 'results' list) nor a "
+            f"work; keys found: {keys}"
+        )
+    kind = type(document).__name__
+    raise RecordFormatError(f"{path}: expected a JSON object or a list of works, got {kind}")
+
+
+def _jsonl_works(path: Path) -> Iterator[tuple[int, object]]:
+    number = 0
+    with open_text(path) as handle:
+        try:
+            for number, line in enumerate(handle, 1):  # noqa: B007 - used in messages
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise RecordFormatError(
+                        f"{where(path, number)}: malformed JSON line ({error.msg}, "
+                        f"column {error.colno})"
+                    ) from None
+        except UnicodeDecodeError as error:
+            raise decode_error(path, number + 1, handle, error) from None
+
+
+def _records(path: Path, works: Iterable[tuple[int, object]], unit: str) -> Iterator[Record]:
+    count, seen, has_year = 0, set(), False
+    for number, work in works:
+        if not isinstance(work, dict):
+            raise RecordFormatError(f"{path}, {unit} {number}: expected a JSON object (a work)")
+        if count < _FIELDS_SAMPLE:
+            seen.update(work)
+        count += 1
+        has_year = has_year or "publication_year" in work
+        yield _record(path, number, unit, work)
+    if count == 0:
+        raise RecordFormatError(f"{path}: no OpenAlex works found")
+    if not has_year:
+        raise NoYearFieldError(path, sorted(seen), "publication_year")
+
+
+def _record(path: Path, number: int, unit: str, work: dict) -> Record:
+    location = number if unit == "line" else None
+    label = "publication_year" if unit == "line" else f"work {number}: publication_year"
+    return Record(
+        year=parse_year(work.get("publication_year"), path, location, label),
+        title=clean_text(work.get("title") or work.get("display_name")),
+        doi=normalise_doi(work.get("doi")),
+        source_database="OpenAlex",
+        document_type=work.get("type") or None,
+        subject_categories=_fields_of_topics(work.get("topics")),
+        abstract=_abstract(work.get("abstract_inverted_index")),
+        origin=f"{path}:{number}",
+    )
+
+
+def _fields_of_topics(topics: object) -> tuple[str, ...]:
+    """OpenAlex's broad fields (e.g. "Social Sciences") of the work's topics, in order, once."""
+    names: dict[str, None] = {}
+    for topic in topics if isinstance(topics, list) else ():
+        field = topic.get("field") if isinstance(topic, dict) else None
+        name = field.get("display_name") if isinstance(field, dict) else None
+        if name:
+            names.setdefault(name, None)
+    return tuple(names)
+
+
+def _abstract(inverted: object) -> str | None:
+    """OpenAlex ships abstracts as {word: [positions]}; put the words back in order."""
+    if not isinstance(inverted, dict) or not inverted:
+        return None
+    positions = [(pos, word) for word, where_ in inverted.items() for pos in where_]
+    return " ".join(word for _, word in sorted(positions)) or None
