@@ -41,28 +41,29 @@ SOURCE_PATH = "Dataset/All_Data_Set_Smart_City_Literature.xlsx"
 SOURCE_URL = f"https://raw.githubusercontent.com/{SOURCE_REPO}/{SOURCE_COMMIT}/{SOURCE_PATH}"
 SOURCE_SHA256 = "9b62062aab139622246d271638794c41cdee35c93ec1d82992c0d77907891568"
 SOURCE_LICENSE = "GPL-3.0"
-SHARED_COPY = paths.SHARED / "data" / "smart-city-slr-corpus" / Path(SOURCE_PATH).name
+SHARED_COPY = paths.SLR_CORPUS_XLSX
 
 #: The corpus's own search window (the repository's README: articles published 2009–2019).
 SEARCH_WINDOW = (2009, 2019)
 
 #: A record belongs to the governance subset when its title or abstract contains "governance"
-#: in any case, also inside a longer word. Counted on the whole corpus, this catches
-#: "governance", "governances", "e-governance", "egovernance" and "co-governance" (all the
-#: governance concept) but not "government", "governing" or "govern", which name the
-#: institution or the verb rather than the governance topic of Allam et al. (2022).
+#: in any case, also inside a longer word. In this corpus that catches "governance",
+#: "governances", "e-governance", "egovernance", "IT-governance", "governance-based" (all the
+#: governance concept; the word-bounded ``\bgovernance\b`` would miss "egovernance") but not
+#: "government", "governing" or "govern", which name the institution or the verb rather than
+#: the governance topic of Allam et al. (2022).
 GOVERNANCE_RULE = "governance"
 GOVERNANCE_PATTERN = re.compile(GOVERNANCE_RULE, re.IGNORECASE)
 GOVERNANCE_RULE_TEXT = (
     "title or abstract matches the case-insensitive regular expression 'governance' "
-    "(a substring match: governance, governances, e-governance, egovernance, co-governance; "
-    "not government, governing or govern)"
+    "anywhere (so also governances, e-governance, egovernance, IT-governance, "
+    "governance-based; not government, governing or govern)"
 )
 
 COUNTS_RESOURCE = "literature_corpus_counts"
 SERIES_RESOURCE = "literature_corpus_series"
-COUNTS_FILE = paths.DATA / "literature" / "corpus_counts.csv"
-SERIES_FILE = paths.DATA / "literature" / "corpus_series.csv"
+COUNTS_FILE = paths.LITERATURE / "corpus_counts.csv"
+SERIES_FILE = paths.LITERATURE / "corpus_series.csv"
 DERIVATION_COMMAND = "python -m analysis.literature.corpus  (make data)"
 
 SERIES = {
@@ -84,17 +85,20 @@ def mentions_governance(record: RecordLike) -> bool:
 
 
 def count_series(years: Iterable[int | None], name: str,
-                 window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
+                 window: tuple[int, int] = SEARCH_WINDOW,
+                 span: tuple[int, int] | None = None) -> pd.DataFrame:
     """Rows ``series, year, in_search_window, records`` for one series.
 
-    Every year from the window start (or the first year seen, if earlier) to the last year
-    seen (or the window end) gets a row, zeros included, so a gap is never read as missing
-    data. Records without a year get one row with an empty year, so totals still add up.
+    Every year of ``span`` (default: the window widened to the years seen) gets a row, zeros
+    included, so a gap is never read as missing data. Records without a year get one row with
+    an empty year, so the totals still add up to the number of records.
     """
     counts = Counter(years)
     no_year = counts.pop(None, 0)
-    first = min([window[0], *counts])
-    last = max([window[1], *counts])
+    first, last = span or (min([window[0], *counts]), max([window[1], *counts]))
+    outside = sorted(y for y in counts if not first <= y <= last)
+    if outside:
+        raise ValueError(f"series {name}: years {outside} fall outside the span {first}-{last}")
     rows = [{"series": name, "year": year, "in_search_window": window[0] <= year <= window[1],
              "records": counts.get(year, 0)} for year in range(first, last + 1)]
     rows.append({"series": name, "year": None, "in_search_window": False, "records": no_year})
@@ -105,12 +109,18 @@ def count_series(years: Iterable[int | None], name: str,
 
 def derive_counts(records: Iterable[RecordLike],
                   window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
-    """Annual counts of the whole corpus and of its governance subset, in one long table."""
+    """Annual counts of the whole corpus and of its governance subset, in one long table.
+
+    Both series share the year span of the whole corpus, so they line up row for row.
+    """
     records = list(records)
+    years = [r.year for r in records if r.year is not None]
+    span = (min([window[0], *years]), max([window[1], *years]))
     governance = [r for r in records if mentions_governance(r)]
-    return pd.concat([count_series((r.year for r in records), "corpus_all", window),
-                      count_series((r.year for r in governance), "corpus_governance", window)],
-                     ignore_index=True)
+    return pd.concat([
+        count_series((r.year for r in records), "corpus_all", window, span),
+        count_series((r.year for r in governance), "corpus_governance", window, span),
+    ], ignore_index=True)
 
 
 def series_table(window: tuple[int, int] = SEARCH_WINDOW) -> pd.DataFrame:
