@@ -135,9 +135,10 @@ def _full_entries(path: Path) -> Iterator[Entry]:
             # bibtexparser leaves it raw, so run the default middlewares on it here.
             block = _apply_parse_stack(library, block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
+            detail = (str(block.error).strip().splitlines() or ["bibtexparser could not read it"])
             raise RecordFormatError(
-                f"{where(path, (block.start_line or 0) + 1)}: malformed BibTeX entry: "
-                f"{str(block.error).strip().splitlines()[0]}"
+                f"{where(path, (block.start_line or 0) + 1)}: malformed BibTeX entry "
+                f"({detail[0]}); check its braces, quotes and commas"
             )
         if isinstance(block, BibEntry):
             fields = {key.lower(): str(field.value) for key, field in block.fields_dict.items()}

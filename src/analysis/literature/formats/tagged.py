@@ -120,7 +120,8 @@ def _check_has_year(path: Path, layout: _Layout, records: int, seen: set[str]) -
     if records == 0:
         raise RecordFormatError(f"{path}: no {layout.name} records found")
     if not seen & set(layout.year_tags):
-        raise NoYearFieldError(path, sorted(seen), " or ".join(layout.year_tags))
+        fields = sorted(seen - layout.preamble - {"ER"})  # record fields, not file structure
+        raise NoYearFieldError(path, fields, " or ".join(layout.year_tags))
 
 
 def _first(record: dict[str, list[str]], *tags: str) -> tuple[str, str | None]:
