@@ -1,0 +1,232 @@
+"""Render the whole site in one process, into a temporary folder swapped in only when complete.
+
+Order of work: read the build tree (model.load), the bibliography and the executed notebooks;
+refuse dangling citations; render every page with one Jinja environment and one nbconvert
+exporter; copy the files the pages link to; check the result (analysis.site.check); then
+replace build/html. A failure at any step leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from analysis.site import bibliography, check, notebooks
+from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
+
+SITE_TITLE = "Smart City policies and public value: a reproducible compendium"
+INTRO = ("A reproducible compendium of Pascal Frucquet's 2024 talk on Smart City and "
+         "Territoires Connectés policies and the creation of public value: the talk's tables, "
+         "the literature counts and the governance trajectories, each recomputed from "
+         "versioned data by a notebook.")
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+NAV = (("index.html", "Home"), ("gallery.html", "Figures and tables"), ("data.html", "Data"),
+       ("bibliography.html", "Bibliography"), ("build.html", "Build"))
+
+
+@dataclass
+class Result:
+    out: Path
+    pages: int
+    files: int
+    generic_alt: list[str]
+
+
+@jinja2.pass_context
+def _cite(context: jinja2.runtime.Context, text: str | None, base: str) -> Markup:
+    """Free text, escaped, with its [@key] citations linked to the bibliography."""
+    return Markup(bibliography.link_html(str(text or ""), context["refs"],
+                                         f"{base}bibliography.html"))
+
+
+@jinja2.pass_context
+def _ref(context: jinja2.runtime.Context, key: str, base: str) -> Markup:
+    """A link to one bibliography entry, labelled "Author Year"."""
+    label = context["refs"][key].label
+    return Markup('<a href="{}bibliography.html#ref-{}">{}</a>').format(base, key, label)
+
+
+@cache
+def _jinja() -> jinja2.Environment:
+    """One environment per process, so each template is compiled once."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(cite=_cite, ref=_ref)
+    return env
+
+
+class _Writer:
+    """Writes pages and copies files under the temporary site folder."""
+
+    def __init__(self, root: Path, site: Site, refs: dict[str, bibliography.Reference]) -> None:
+        self.root, self.site, self.refs = root, site, refs
+        self.pages = self.files = 0
+        self.env = _jinja()
+        self.common = {"refs": refs, "site_title": SITE_TITLE, "nav": NAV,
+                       "build_date": site.build_date, "commit": site.manifest.get("git_commit", "not recorded"),
+                       "notebook_css": False, "lang": None}
+
+    def page(self, rel: str, template: str, **context: object) -> None:
+        depth = rel.count("/")
+        values = {**self.common, "root": "../" * depth, "current": rel, **context}
+        text = self.env.get_template(template).render(**values)
+        self.write(rel, text.encode("utf-8"))
+        self.pages += 1
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files += 1
+
+    def copy(self, source: Path, rel: str) -> None:
+        self.write(rel, source.read_bytes())
+
+
+def _citations(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """Where each key is cited: (page href from the site root, page label), sorted, unique."""
+    places: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for run in site.runs:
+        for key in notebooks.citations(run.nb):
+            places[key].add((f"reports/{run.name}.html", f"report {run.name}"))
+    for art in [*site.figures, *site.tables]:
+        for text in (art.meta.get("caption", ""), art.meta.get("source", "")):
+            for key in bibliography.cited_keys(text):
+                places[key].add((f"gallery.html#{art.anchor}", f"{art.kind} {art.name}"))
+    for res in site.resources:
+        for source in res.desc.get("sources", []):
+            if source.get("citekey"):
+                places[source["citekey"]].add((f"data.html#res-{res.name}", f"data {res.name}"))
+    return {key: sorted(value) for key, value in sorted(places.items())}
+
+
+def _notebook_pages(w: _Writer, run: Run, made: list[Artifact],
+                    figure_by_sha: dict[str, Artifact]) -> list[str]:
+    """Report and full page of one run; returns the generic alt texts it had to use."""
+    figures = [a for a in made if a.kind == "figure"]
+    generic: list[str] = []
+    for report, folder in ((True, "reports"), (False, "notebooks")):
+        ctx = notebooks.Context(run=run, prefix="../notebooks/" if report else "",
+                                bib_href="../bibliography.html", refs=w.refs, figures=figures,
+                                figure_by_sha=figure_by_sha)
+        body = notebooks.render(run.nb, ctx, report=report)
+        title = notebooks.title(run.nb, body, run.name)
+        kind = "report" if report else "notebook"
+        w.page(f"{folder}/{run.name}.html", "notebook.html.j2", body=Markup(body), run=run,
+               report=report, made=made, title=title, has_heading="<h1" in body,
+               page_title=f"{title} ({run.name}, {kind})", notebook_css=True, lang=run.lang)
+        for name, data in sorted(ctx.images.items()):
+            w.write(f"notebooks/{name}", data)
+        generic = ctx.generic_alt
+    w.copy(run.executed, f"notebooks/{run.name}.ipynb")
+    return generic
+
+
+def _artifact_rows(site: Site, root: Path) -> list[dict]:
+    """Manifest artifacts, each linked to its copy in the site when the site has one."""
+    rows = []
+    for art in site.manifest.get("artifacts", []):
+        rel = str(art.get("path", "")).removeprefix("build/")
+        rows.append({**art, "href": rel if (root / rel).is_file() else None})
+    return rows
+
+
+def _copy_artifacts(w: _Writer, site: Site, src: Sources) -> None:
+    for art in [*site.figures, *site.tables]:
+        for file in art.files:
+            w.copy(src.build / art.folder / file, f"{art.folder}/{file}")
+
+
+def _copy_data(w: _Writer, site: Site, src: Sources) -> None:
+    w.copy(src.datapackage, "data/datapackage.json")
+    for res in site.resources:
+        path = src.data / res.desc.get("path", "")
+        res.copied = path.is_file()
+        if res.copied:
+            w.copy(path, f"data/{res.desc['path']}")
+
+
+def _render(w: _Writer, site: Site, src: Sources) -> list[str]:
+    figure_by_sha = {hashlib.sha256((src.build / "figures" / f.image).read_bytes()).hexdigest(): f
+                     for f in site.figures if f.image}
+    generic: list[str] = []
+    for run in site.runs:
+        made = [a for a in [*site.figures, *site.tables] if a.run is run]
+        generic += _notebook_pages(w, run, made, figure_by_sha)
+        run.title = notebooks.title(run.nb, "", run.name)
+    by_notebook: dict[str, list[Run]] = defaultdict(list)
+    for run in site.runs:
+        by_notebook[run.notebook].append(run)
+    inputs = {run.name: [r for r in site.resources if run in r.runs] for run in site.runs}
+    _copy_artifacts(w, site, src)
+    _copy_data(w, site, src)
+    w.copy(src.manifest, "MANIFEST.json")
+    w.write("static/site.css", (STATIC / "site.css").read_bytes())
+    w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
+    cited = [r for r in sorted(w.refs.values(), key=lambda r: r.sort_key) if r.cited_in]
+    uncited = [r for r in sorted(w.refs.values(), key=lambda r: r.sort_key) if not r.cited_in]
+    w.page("index.html", "index.html.j2", page_title="Home", intro=INTRO,
+           notebooks=sorted(by_notebook.items()), figures=site.figures, tables=site.tables)
+    w.page("gallery.html", "gallery.html.j2", page_title="Figures and tables",
+           figures=site.figures, tables=site.tables, inputs=inputs)
+    w.page("data.html", "data.html.j2", page_title="Data", package=site.package,
+           resources=site.resources, other_inputs=site.other_inputs)
+    w.page("build.html", "build.html.j2", page_title="Build", manifest=site.manifest,
+           runs=site.runs, artifacts=_artifact_rows(site, w.root))
+    w.page("bibliography.html", "bibliography.html.j2", page_title="Bibliography",
+           cited=cited, uncited=uncited)
+    return generic
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put the new site in place; the old one is removed only once the new one is there."""
+    os.chmod(new, 0o755)
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except OSError:
+        if old.exists():
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
+    """Render the site of the build tree ``src`` into ``out`` (default: build/html)."""
+    src = src or Sources()
+    out = Path(out or src.build / "html")
+    site = load(src)
+    refs = bibliography.load(src.bib)
+    for run in site.runs:
+        run.nb = notebooks.read(run.executed)
+    cited = _citations(site)
+    bibliography.check_cited({k: [label for _, label in v] for k, v in cited.items()}, refs,
+                             src.bib)
+    for key, places in cited.items():
+        refs[key].cited_in = places
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        w = _Writer(tmp, site, refs)
+        generic = _render(w, site, src)
+        problems = check.check_site(tmp)
+        if problems:
+            raise SiteError(f"the rendered site has {len(problems)} problem(s); the previous "
+                            "site is kept:\n  " + "\n  ".join(problems))
+        _swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Result(out=out, pages=w.pages, files=w.files, generic_alt=generic)

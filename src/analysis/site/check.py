@@ -1,0 +1,213 @@
+"""Static checks of a rendered site: links, images, headings, tables, language, no network.
+
+``check_site(html_dir)`` returns one message per problem, each naming the page, so the build
+can refuse to publish a broken site and tests can assert on it. It reads files only (stdlib
+HTML parser, no browser): the browser test (analysis.site.browser) checks what a reader's
+browser actually loads; this one is fast and also catches what a browser forgives
+(skipped heading levels, a missing alt attribute, a fragment that points nowhere).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+_URL_ATTRS = {"href", "src", "srcset", "poster", "action", "data", "formaction", "cite"}
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""", re.I)
+
+
+@dataclass
+class _Table:
+    has_th: bool = False
+
+
+@dataclass
+class Page:
+    """What the parser saw in one HTML file."""
+
+    document: bool = False  # False for fragments (a table's .html download), not pages
+    lang: str | None = None
+    headings: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (tag.attr, value)
+    images_without_alt: list[str] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._open_tables: list[_Table] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k: v or "" for k, v in attrs}
+        page = self.page
+        if tag == "html":
+            page.document = True
+            page.lang = attr.get("lang")
+        if re.fullmatch(r"h[1-6]", tag):
+            page.headings.append(int(tag[1]))
+        if "id" in attr:
+            page.ids.append(attr["id"])
+        if tag == "a" and "name" in attr:
+            page.ids.append(attr["name"])
+        for name in _URL_ATTRS & attr.keys():
+            page.links.append((f"{tag}.{name}", attr[name]))
+        if "style" in attr:
+            page.styles.append(attr["style"])
+        if tag == "img" and not attr.get("alt", "").strip():
+            page.images_without_alt.append(attr.get("src", "?"))
+        if tag == "table":
+            self._open_tables.append(_Table())
+            page.tables.append(self._open_tables[-1])
+        if tag == "th" and self._open_tables:
+            self._open_tables[-1].has_th = True
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._open_tables:
+            self._open_tables.pop()
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.page.styles.append(data)
+
+
+def parse(path: Path) -> Page:
+    parser = _Parser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.page
+
+
+def _headings(page: Page) -> list[str]:
+    problems = []
+    h1 = page.headings.count(1)
+    if h1 != 1:
+        problems.append(f"has {h1} <h1> elements (one expected)")
+    if page.headings and page.headings[0] != 1:
+        problems.append(f"first heading is <h{page.headings[0]}>, not <h1>")
+    for before, after in zip(page.headings, page.headings[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"heading level skips from <h{before}> to <h{after}>")
+            break
+    return problems
+
+
+def _target(page_path: Path, value: str, root: Path) -> tuple[Path | None, str, str | None]:
+    """(file, fragment, problem) for a relative URL found on ``page_path``."""
+    parts = urlsplit(value)
+    if parts.scheme and parts.scheme not in {"data", "mailto"}:
+        return None, "", f"uses scheme '{parts.scheme}:' ({value})"
+    if parts.scheme:
+        return None, "", None
+    if value.startswith("/"):
+        return None, "", f"absolute path {value} (relative links only: the site must work " \
+                         "from a zip or any folder)"
+    target = (page_path.parent / unquote(parts.path)).resolve() if parts.path else page_path
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return None, "", f"points outside the site: {value}"
+    return target, unquote(parts.fragment), None
+
+
+class _Ids:
+    """Element ids per page, parsed once per file."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, set[str]] = {}
+
+    def of(self, path: Path, page: Page | None = None) -> set[str]:
+        if path not in self._cache:
+            self._cache[path] = set((page or parse(path)).ids)
+        return self._cache[path]
+
+
+def _links(path: Path, page: Page, root: Path, ids: _Ids) -> list[str]:
+    problems = []
+    for where, value in sorted(set(page.links)):
+        values = [v.strip().split()[0] for v in value.split(",") if v.strip()] \
+            if where.endswith("srcset") else [value.strip()]
+        for one in values:
+            if _EXTERNAL.match(one):
+                problems.append(f"{where} leaves the machine: {one}")
+                continue
+            target, fragment, problem = _target(path, one, root)
+            if problem:
+                problems.append(f"{where} {problem}")
+            elif target is not None and not target.is_file():
+                problems.append(f"{where} target not found: {one}")
+            elif target is not None and fragment and target.suffix == ".html" \
+                    and fragment not in ids.of(target):
+                problems.append(f"{where} points to a missing anchor: {one}")
+    return problems
+
+
+def _css(text: str) -> list[str]:
+    urls = _CSS_URL.findall(text) + _CSS_IMPORT.findall(text)
+    return [f"stylesheet loads {u.strip()}" for u in urls if _EXTERNAL.match(u.strip())]
+
+
+def check_page(path: Path, root: Path, ids: _Ids | None = None) -> list[str]:
+    """Problems of one HTML page (without the page name)."""
+    ids = ids or _Ids()
+    page = parse(path)
+    ids.of(path, page)
+    problems = []
+    if page.document:  # a fragment (a table's .html download) has no <html> nor headings
+        problems += [] if page.lang else ["<html> has no lang attribute"]
+        problems += _headings(page)
+    problems += [f"<img src={src!r}> has no alt text" for src in page.images_without_alt]
+    problems += [f"table {i} has no <th> header cell"
+                 for i, t in enumerate(page.tables, start=1) if not t.has_th]
+    duplicates = sorted({i for i in page.ids if page.ids.count(i) > 1})
+    problems += [f"id {d!r} is used more than once" for d in duplicates]
+    problems += _links(path, page, root, ids)
+    for style in page.styles:
+        problems += _css(style)
+    return problems
+
+
+def check_site(html_dir: Path) -> list[str]:
+    """Every problem of the site under ``html_dir``, as "page: problem" lines (empty when good)."""
+    root = Path(html_dir).resolve()
+    if not (root / "index.html").is_file():
+        return [f"{root}: no index.html"]
+    ids = _Ids()
+    problems = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        problems += [f"{rel}: {p}" for p in check_page(path, root, ids)]
+    for path in sorted(root.rglob("*.css")):
+        rel = path.relative_to(root).as_posix()
+        problems += [f"{rel}: {p}" for p in _css(path.read_text(encoding="utf-8"))]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.site.check [HTML_DIR]``: print problems, exit 1 if any."""
+    from analysis import paths
+
+    args = sys.argv[1:] if argv is None else argv
+    html_dir = Path(args[0]) if args else paths.HTML
+    problems = check_site(html_dir)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    print(f"{html_dir}: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
