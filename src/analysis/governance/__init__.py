@@ -1,0 +1,6 @@
+"""Governance reading grid, schematic trajectories of cases A and B, and researcher coding.
+
+Submodules: :mod:`.evidence` (interview excerpts, verbatim checks), :mod:`.trajectories`
+(grid, steps, coverage), :mod:`.coding` (a researcher's own coding file, cross-table and
+test), :mod:`.plots` (figures), :mod:`.labels` (vocabularies and FR/EN labels).
+"""
