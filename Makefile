@@ -31,10 +31,10 @@ NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all help test lab html data bench clean lint env check-data
+.PHONY: all help test lab html data bench clean lint env check-data lock
 
 # The run rules are generated from config/build.yml (validated first); not needed to clean or get help.
-ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+ifeq ($(filter help clean lock,$(MAKECMDGOALS)),)
 include $(BUILD)/runs.mk
 endif
 
@@ -94,3 +94,7 @@ bench: all ## Measure set-up, build, no-op, per-notebook, importer and site timi
 
 clean: ## Remove everything generated (build/); the environment in .venv is kept
 	rm -rf $(BUILD)
+
+lock: ## Re-resolve requirements.in into requirements.lock (hashes) and environment.yml (maintainers)
+	$(VENV)/bin/uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+	$(PYTHON) tools/write_environment_yml.py

@@ -23,10 +23,11 @@ _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
+#: Settings that only affect how files are written (applied around savefig, never globally).
+SAVE_RC = {"svg.hashsalt": "frucquet-compendium", "svg.fonttype": "path", "pdf.fonttype": 42}
+#: The compendium's look; notebooks apply it once with use_style() before drawing.
 STYLE = {
-    "svg.hashsalt": "frucquet-compendium",
-    "svg.fonttype": "path",
-    "pdf.fonttype": 42,
+    **SAVE_RC,
     "font.family": "DejaVu Sans",
     "figure.dpi": 100,
     "axes.spines.top": False,
@@ -47,12 +48,11 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "") ->
     """
     if not alt.strip() or not caption.strip():
         raise ValueError(f"figure '{name}': alt text and caption are required")
-    use_style()
     folder = paths.output_dir("figures")
     written = []
     for fmt in FORMATS:
         target = folder / f"{name}.{fmt}"
-        with atomic_path(target) as tmp, mpl.rc_context(STYLE):
+        with atomic_path(target) as tmp, mpl.rc_context(SAVE_RC):
             fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt], bbox_inches="tight")
         written.append(target)
     sidecar = folder / f"{name}.json"

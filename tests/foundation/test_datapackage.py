@@ -1,0 +1,106 @@
+"""Data loading refuses bad input with messages naming file, row, column and what was expected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import datapackage, paths
+from analysis.errors import DataError
+
+FIELDS = [
+    {"name": "id", "type": "string", "constraints": {"required": True, "unique": True}},
+    {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+    {"name": "label", "type": "string"},
+]
+
+
+def test_good_file_loads_with_schema_types(scratch_data):
+    scratch_data("good", "id,count,label\na,1,x\nb,,y\n", FIELDS)
+    frame = datapackage.load("good")
+    assert list(frame.columns) == ["id", "count", "label"]
+    assert str(frame["count"].dtype) == "Int64"
+    assert frame["count"].isna().tolist() == [False, True]
+
+
+def test_not_available_is_data_not_a_number(scratch_data):
+    scratch_data("na", "id,count,label\na,not available,x\n", FIELDS,
+                 missingValues=["", "not available"])
+    assert datapackage.load("na")["count"].isna().all()
+
+
+def test_checksum_mismatch_names_file_and_both_hashes(scratch_data):
+    path = scratch_data("sums", "id,count,label\na,1,x\n", FIELDS)
+    path.write_text("id,count,label\na,2,x\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        datapackage.load("sums")
+    message = str(err.value)
+    assert str(path) in message and "checksum mismatch" in message
+    assert json.loads(paths.DATAPACKAGE.read_text())["resources"][0]["hash"][7:] in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id,count,label\na,1,x\nb,2,y,extra\n", ["row 3", "more cells"]),
+        ("id,count,label\na,1,x\nb,two,y\n", ["row 3", "column 'count'", "integer"]),
+        ("id,count,label\na,1,x\nb,-4,y\n", ["row 3", "column 'count'", "minimum"]),
+        ("id,count\na,1\n", ["column 'label'", "column missing", "expected columns id, count"]),
+        ("id,count,label\na,1,x\na,2,y\n", ["row 3", "column 'id'", "unique"]),
+        ("", ["file is empty", "id, count, label"]),
+    ],
+    ids=["extra-cell", "type-error", "constraint", "missing-column", "duplicate", "empty-file"],
+)
+def test_bad_input_names_location_and_expectation(scratch_data, text, expected):
+    path = scratch_data("bad", text, FIELDS)
+    with pytest.raises(DataError) as err:
+        datapackage.load("bad")
+    message = str(err.value)
+    assert str(path) in message
+    for fragment in expected:
+        assert fragment in message, message
+
+
+def test_foreign_key_violation_names_row_and_column(scratch_data):
+    scratch_data("parent", "id,count,label\na,1,x\n", FIELDS)
+    scratch_data("child", "id,parent_id\nc1,a\nc2,zzz\n",
+                 [{"name": "id", "type": "string"}, {"name": "parent_id", "type": "string"}],
+                 foreignKeys=[{"fields": ["parent_id"],
+                               "reference": {"resource": "parent", "fields": ["id"]}}])
+    with pytest.raises(DataError, match=r"row 3, column 'parent_id'.*'zzz'.*parent"):
+        datapackage.load("child")
+
+
+def test_resource_without_provenance_is_refused(scratch_data):
+    scratch_data("bare", "id,count,label\na,1,x\n", FIELDS)
+    descriptor = json.loads(paths.DATAPACKAGE.read_text())
+    del descriptor["resources"][0]["sources"]
+    paths.DATAPACKAGE.write_text(json.dumps(descriptor))
+    with pytest.raises(DataError, match="lacks sources"):
+        datapackage.load("bare")
+
+
+def test_unknown_resource_lists_known_ones(scratch_data):
+    scratch_data("known", "id,count,label\na,1,x\n", FIELDS)
+    with pytest.raises(DataError, match="no resource named 'nope' .known: known"):
+        datapackage.load("nope")
+
+
+def test_verify_cli_fails_on_mismatch_and_rehash_needs_names(scratch_data, capsys):
+    path = scratch_data("cli", "id,count,label\na,1,x\n", FIELDS)
+    assert datapackage.main(["verify"]) == 0
+    path.write_text("id,count,label\na,1,y\n", encoding="utf-8")
+    assert datapackage.main(["verify"]) == 1
+    assert "checksum mismatch" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        datapackage.main(["rehash"])
+    assert datapackage.main(["rehash", "cli"]) == 0
+    assert datapackage.main(["verify"]) == 0
+
+
+def test_committed_data_package_verifies():
+    """Every committed data file matches its checksum, schema and provenance requirements."""
+    assert datapackage.verify_all() == []
+    for name in datapackage.resource_names():
+        datapackage.resource(name)  # raises if sources/licences/hash are missing

@@ -1,0 +1,70 @@
+"""The build configuration is validated first, and each run's dependencies are complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import makedeps, paths
+from analysis.errors import ConfigError
+
+
+def write_config(tmp_path, monkeypatch, text: str):
+    config = tmp_path / "build.yml"
+    config.write_text(text)
+    monkeypatch.setattr(paths, "CONFIG", config)
+    monkeypatch.setattr(paths, "PARAMS", tmp_path / "params")
+    return config
+
+
+def test_value_grid_run_depends_on_the_modules_it_imports_transitively():
+    files = {p.name for p in makedeps.module_closure(
+        makedeps.notebook_modules(paths.NOTEBOOKS / "02_value_grid.ipynb"))}
+    # valuegrid imports datapackage, which imports trace, fileio, errors, paths
+    assert {"valuegrid.py", "datapackage.py", "trace.py", "fileio.py", "errors.py",
+            "paths.py", "figures.py", "tables.py", "__init__.py"} <= files
+    assert "makedeps.py" not in files
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("runs: []\n", "should be non-empty"),
+    ("runs:\n  - {name: a, notebook: notebooks/02_value_grid.ipynb}\n",
+     "'parameters' is a required property"),
+    ("runs:\n  - {name: 'bad name', notebook: notebooks/02_value_grid.ipynb, parameters: {}}\n",
+     "does not match"),
+    ("runs:\n  - {name: a, notebook: notebooks/02_value_grid.ipynb, parameters: {}, extra: 1}\n",
+     "Additional properties"),
+    ("runs: [\n", "not valid YAML"),
+])
+def test_config_errors_are_reported_before_anything_runs(tmp_path, monkeypatch, text, fragment):
+    write_config(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError, match=fragment):
+        makedeps.load_config()
+
+
+def test_duplicate_run_names_are_refused(tmp_path, monkeypatch):
+    run = "  - {name: a, notebook: notebooks/02_value_grid.ipynb, parameters: {}}\n"
+    write_config(tmp_path, monkeypatch, "runs:\n" + run + run)
+    with pytest.raises(ConfigError, match="repeated: a"):
+        makedeps.load_config()
+
+
+def test_run_parameters_are_checked_against_the_notebook(tmp_path, monkeypatch):
+    write_config(tmp_path, monkeypatch, "runs:\n  - {name: a, notebook: "
+                 "notebooks/02_value_grid.ipynb, parameters: {lang: de}}\n")
+    with pytest.raises(ConfigError, match="run 'a'.*not one of fr, en"):
+        makedeps.rules(makedeps.load_config())
+
+
+def test_params_file_is_rewritten_only_when_values_change(tmp_path, monkeypatch):
+    write_config(tmp_path, monkeypatch, "runs:\n  - {name: a, notebook: "
+                 "notebooks/02_value_grid.ipynb, parameters: {lang: en}}\n")
+    rules = makedeps.rules(makedeps.load_config())
+    params = tmp_path / "params" / "a.json"
+    assert "$(BUILD)/notebooks/a.ipynb:" in rules and "src/analysis/valuegrid.py" in rules
+    stamp = params.stat().st_mtime_ns
+    makedeps.rules(makedeps.load_config())
+    assert params.stat().st_mtime_ns == stamp
+    write_config(tmp_path, monkeypatch, "runs:\n  - {name: a, notebook: "
+                 "notebooks/02_value_grid.ipynb, parameters: {lang: fr}}\n")
+    makedeps.rules(makedeps.load_config())
+    assert '"fr"' in params.read_text()

@@ -1,0 +1,61 @@
+"""Figures and tables are byte-identical across saves and carry their alt text and captions."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from analysis import figures, paths, tables  # noqa: E402
+
+
+@pytest.fixture
+def build_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANALYSIS_STAGING_DIR", raising=False)
+    monkeypatch.setattr(paths, "FIGURES", tmp_path / "figures")
+    monkeypatch.setattr(paths, "TABLES", tmp_path / "tables")
+    return tmp_path
+
+
+def _figure():
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 3])
+    ax.set_title("Évolution — test")
+    return fig
+
+
+def test_figures_are_byte_identical_across_saves(build_dir):
+    first = {p.name: p.read_bytes() for p in figures.save(_figure(), "f", alt="a", caption="c")}
+    second = {p.name: p.read_bytes() for p in figures.save(_figure(), "f", alt="a", caption="c")}
+    assert set(first) == {"f.png", "f.svg", "f.pdf", "f.json"}
+    assert first == second
+
+
+def test_figure_files_carry_no_dates(build_dir):
+    figures.save(_figure(), "g", alt="a", caption="c")
+    assert b"<dc:date>" not in (build_dir / "figures" / "g.svg").read_bytes()
+    assert b"CreationDate" not in (build_dir / "figures" / "g.pdf").read_bytes()
+
+
+def test_figure_sidecar_has_alt_and_caption_and_both_are_required(build_dir):
+    figures.save(_figure(), "h", alt="Two bars", caption="A caption", source="data/x.csv")
+    meta = json.loads((build_dir / "figures" / "h.json").read_text())
+    assert (meta["alt"], meta["caption"], meta["source"]) == ("Two bars", "A caption", "data/x.csv")
+    with pytest.raises(ValueError, match="alt text and caption"):
+        figures.save(_figure(), "h2", alt=" ", caption="c")
+
+
+def test_tables_in_four_formats_with_header_cells(build_dir):
+    frame = pd.DataFrame({"Composante": ["Efficience", "Qualité <de> vie"], "n": [2, 1]})
+    written = tables.save(frame, "t", caption="Légende")
+    assert sorted(p.suffix for p in written) == [".csv", ".html", ".json", ".md", ".tex"]
+    html = (build_dir / "tables" / "t.html").read_text()
+    assert "<th>Composante</th>" in html and "&lt;de&gt;" in html and "Légende" in html
+    assert (build_dir / "tables" / "t.csv").read_text() == \
+        "Composante,n\nEfficience,2\nQualité <de> vie,1\n"
+    assert "\\caption{Légende}" in (build_dir / "tables" / "t.tex").read_text()

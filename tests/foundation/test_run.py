@@ -1,0 +1,74 @@
+"""The runner is atomic: a failing notebook changes nothing in build/ and names the cell."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from analysis import paths, run
+
+pytestmark = pytest.mark.slow  # each test starts a kernel
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    build, original = tmp_path / "build", paths.BUILD
+    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
+        monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
+    monkeypatch.setattr(paths, "BUILD", build)
+    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
+    return build
+
+
+def notebook(path, body: str):
+    params = nbformat.v4.new_code_cell('label = "ok"', id="params")
+    params.metadata["tags"] = ["parameters"]
+    cells = [params,
+             nbformat.v4.new_code_cell(
+                 "import pandas as pd\nfrom analysis import tables\n"
+                 "tables.save(pd.DataFrame({'x': [label]}), 'out', caption='c')", id="save"),
+             nbformat.v4.new_code_cell(body, id="last")]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, path)
+    return path
+
+
+def test_success_then_failure_keeps_the_good_outputs(build, tmp_path, capsys):
+    good = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(good), "--name", "demo", "-p", "label", "first"]) == 0
+    executed = build / "notebooks" / "demo.ipynb"
+    before = {p: p.read_bytes() for p in [executed, build / "tables" / "out.csv"]}
+    assert "first" in before[build / "tables" / "out.csv"].decode()
+    record = json.loads((build / "runs" / "demo.json").read_text())
+    assert record["parameters"] == {"label": "first"}
+    assert "build/tables/out.csv" in {o["path"] for o in record["outputs"]}
+
+    notebook(tmp_path / "nb.ipynb", "raise RuntimeError('boom')")
+    assert run.main([str(good), "--name", "demo", "-p", "label", "second"]) == 1
+    err = capsys.readouterr().err
+    assert "nb.ipynb: cell 3 (id 'last'" in err and "RuntimeError: boom" in err
+    assert {p: p.read_bytes() for p in before} == before, "a failed run changed build/"
+    assert (build / "failed" / "demo.ipynb").exists()
+    assert "second" in (build / "failed" / "demo" / "staging" / "tables" / "out.csv").read_text()
+
+
+def test_normalised_notebook_has_no_timestamps_and_a_fixed_injected_id(build, tmp_path):
+    nb_path = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb_path), "--name", "n", "-p", "label", "x"]) == 0
+    text = (build / "notebooks" / "n.ipynb").read_text()
+    for volatile in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        assert volatile not in text
+    ids = [c["id"] for c in json.loads(text)["cells"]]
+    assert ids == ["params", "injected-parameters", "save", "last"]
+    timing = json.loads((build / "timings" / "n.json").read_text())
+    assert timing["kernel_seconds"] > 0
+
+
+def test_parameters_are_refused_before_a_kernel_starts(build, tmp_path, capsys):
+    nb_path = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb_path), "-p", "lable", "x"]) == 1
+    assert "unknown parameter 'lable'" in capsys.readouterr().err
+    assert not (build / ".work").exists(), "a kernel was prepared for invalid parameters"
