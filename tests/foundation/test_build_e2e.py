@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import copy_project, make
+from analysis.workspace import copy_project, make
 
 pytestmark = pytest.mark.slow
 CI = "CONFIG=config/ci.yml"

@@ -15,6 +15,10 @@ CITATION = re.compile(r"@([A-Za-z][\w:-]*[A-Za-z0-9])")
 BRACKETED = re.compile(r"\[([^\]]*@[^\]]*)\]")
 
 
+class FieldStub:
+    value = ""
+
+
 @pytest.fixture(scope="module")
 def library():
     return bibtexparser.parse_file(str(paths.REFERENCES_BIB))
@@ -60,9 +64,11 @@ def test_every_cite_key_resolves(library):
 
 
 def test_incomplete_entries_say_what_is_missing(library):
-    for entry in library.entries:
-        if "incomplete" in entry.fields_dict.get("keywords", bibtexparser.model.Field("k", "")).value:
-            assert "note" in entry.fields_dict, f"{entry.key}: incomplete entry without a note"
+    incomplete = [e for e in library.entries
+                  if "incomplete" in (e.fields_dict.get("keywords") or FieldStub).value]
+    assert incomplete, "no entry is marked incomplete, although several lack verified fields"
+    for entry in incomplete:
+        assert "note" in entry.fields_dict, f"{entry.key}: incomplete entry without a note"
 
 
 def test_works_cited_on_the_slides_are_in_the_bibliography(library):

@@ -1,0 +1,49 @@
+"""Throw-away copies of the project, built with make: for end-to-end tests and benchmarks.
+
+A copy holds exactly what a fresh clone would (tracked files plus untracked files git does not
+ignore), committed in a new git repository so git-derived fields (commit, SOURCE_DATE_EPOCH)
+work. It reuses the installed environment and imports the copy's own code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from analysis import paths
+
+#: Variables of the current process that would leak this tree's settings into the copy.
+_ISOLATE = ("ANALYSIS_BUILD_DIR", "ANALYSIS_CONFIG", "ANALYSIS_RUN_RECORD", "ANALYSIS_STAGING_DIR",
+            "ANALYSIS_ROOT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+
+
+def project_files(root: Path = paths.ROOT) -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
+                         capture_output=True, check=True).stdout.decode()
+    return sorted(f for f in out.split("\0") if f and (root / f).is_file())
+
+
+def copy_project(dest: Path, root: Path = paths.ROOT) -> Path:
+    for rel in project_files(root):
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / rel, target)
+    git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "snapshot"]):
+        subprocess.run([*git, *args], cwd=dest, check=True)
+    return dest
+
+
+def make(project: Path, *args: str, check: bool = True,
+         venv: Path = paths.ROOT / ".venv") -> subprocess.CompletedProcess:
+    """Run make in a copy with the installed environment (NO_ENV_SETUP) and the copy's code."""
+    env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
+    env.update({"PYTHONPATH": str(project / "src"), "ANALYSIS_SHARED_DIR": str(paths.SHARED)})
+    result = subprocess.run(["make", f"VENV={venv}", "NO_ENV_SETUP=1", *args], cwd=project,
+                            env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"make {' '.join(args)} failed ({result.returncode}) in {project}:\n"
+                           f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
