@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import paths, trace
 from analysis.errors import DataError, ParameterError, where
@@ -100,13 +99,12 @@ def _describe(path: Path, error: list, schema: dict) -> str:
 
 def _frictionless_errors(path: Path, schema: dict) -> list[list]:
     sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
-    from frictionless import Detector, Resource
+    from frictionless import Resource
 
-    # schema_sync maps columns by header name, so a researcher's column order does not matter
-    # (the header itself was already checked against the schema).
+    # The schema's fieldsMatch "equal" maps columns by header name, so a researcher's column
+    # order does not matter (the header itself was already checked against the schema).
     resource = Resource({"name": "coding", "path": path.name, "schema": schema,
-                         "format": "csv", "encoding": "utf-8"},
-                        basepath=str(path.parent), detector=Detector(schema_sync=True))
+                         "format": "csv", "encoding": "utf-8"}, basepath=str(path.parent))
     report = resource.validate()
     return report.flatten(["rowNumber", "fieldName", "type", "note", "cell"])
 
@@ -226,6 +224,8 @@ def mode_value_test(table: pd.DataFrame) -> ModeValueResult:
     action that creates several value types counts once per type, so the pairs are not
     independent observations: the p-value is descriptive.
     """
+    from scipy import stats  # imported here: seconds of start-up the shipped runs never need
+
     kept = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     shape = (int(kept.shape[0]), int(kept.shape[1]))
     caveat = ("An action creating several value types counts once per type; pairs are not "
@@ -254,6 +254,8 @@ def per_type_fisher(coding: pd.DataFrame, value_types: list[str]) -> pd.DataFram
     Unlike the pooled cross-table, each action counts once here. P-values are not adjusted
     for multiple comparisons.
     """
+    from scipy import stats  # see mode_value_test
+
     modes = coding["governance_mode"]
     created = coding["value_created"].map(lambda cell: set(split_ids(cell)))
     rows = []
