@@ -8,6 +8,8 @@ import json
 import os
 import re
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -27,24 +29,37 @@ def executed_mtimes(project) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in (project / "build" / "notebooks").glob("*.ipynb")}
 
 
+@dataclass
+class Builds:
+    path: Path
+    first_ran: list[str]
+    first_hashes: dict[str, str]
+    second_ran: list[str]
+    second_hashes: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def builds(tmp_path_factory) -> Builds:
     """A project copy built twice from clean: sequentially, then with -j2."""
     project = copy_project(tmp_path_factory.mktemp("compendium"))
     first = make(project, CI, "all")
-    hashes = artifact_hashes(project)
+    first_hashes = artifact_hashes(project)
     make(project, "clean")
     second = make(project, CI, "-j2", "all")
-    project.first_build = (first, hashes)
-    project.second_hashes = artifact_hashes(project)
-    project.ran_second = RAN.findall(second.stdout)
-    return project
+    return Builds(project, RAN.findall(first.stdout), first_hashes,
+                  RAN.findall(second.stdout), artifact_hashes(project))
 
 
-def test_two_clean_builds_are_byte_identical(project):
-    first, hashes = project.first_build
-    assert RAN.findall(first.stdout), "the first build executed no notebook"
-    assert hashes == project.second_hashes
+@pytest.fixture
+def project(builds) -> Path:
+    return builds.path
+
+
+def test_two_clean_builds_are_byte_identical(builds):
+    assert builds.first_ran, "the first build executed no notebook"
+    assert sorted(builds.first_ran) == sorted(builds.second_ran)
+    hashes = builds.first_hashes
+    assert hashes == builds.second_hashes
     figures = [p for p in hashes if p.startswith("build/figures/")]
     assert {p.rsplit(".", 1)[1] for p in figures} >= {"png", "svg", "pdf"}
     assert any(p.startswith("build/tables/") for p in hashes)
@@ -73,7 +88,7 @@ def test_noop_build_executes_no_notebook(project):
     print(f"no-op make all: {elapsed:.3f} s")  # reported, not asserted: the machine is shared
 
 
-def test_touching_a_data_file_reruns_only_the_notebooks_that_read_it(project):
+def test_touching_a_data_file_reruns_only_the_notebooks_that_read_it(builds, project):
     manifest = json.loads((project / "build" / "MANIFEST.json").read_text())
     readers = {run["name"] for run in manifest["runs"]
                if "data/valuegrid/values.csv" in {i["path"] for i in run["inputs"]}}
@@ -81,7 +96,7 @@ def test_touching_a_data_file_reruns_only_the_notebooks_that_read_it(project):
     (project / "data" / "valuegrid" / "values.csv").touch()
     result = make(project, CI, "all")
     assert set(RAN.findall(result.stdout)) == readers
-    assert artifact_hashes(project) == project.second_hashes
+    assert artifact_hashes(project) == builds.second_hashes
 
 
 def test_one_changed_byte_in_data_fails_naming_file_and_checksum(project):
