@@ -91,3 +91,18 @@ def test_coverage_lists_each_step_and_each_excerpt(data):
     excerpts = table[table["item"] == "excerpt"].set_index("id")
     assert excerpts.loc["A-302@3.3", "status"].startswith("unused: Speaks to HR")
     assert excerpts.loc["A-301@3.6", "linked to"] == "A1; A2"
+
+
+def test_coding_figure_marks_every_case_period_apart(coding_file):
+    from analysis.governance import coding
+
+    frame = coding.load_coding(coding_file, {"A-301@3.6", "B-501@3.6", "B-501@3.4"})
+    periods = coding.derive_trajectories(frame)
+    # make X's and Y's first periods share a position: their marks must still be apart
+    periods.loc[periods["case"] == "Y", ["proactive", "open"]] = [[2, 0], [1, 2]]
+    fig = plots.coding_figure(periods, ["X", "Y"], "en", coding_file.name)
+    ax = fig.axes[0]
+    points = [tuple(xy) for line in ax.get_lines() for xy in line.get_xydata()]
+    assert len(points) == len(set(points)) == len(periods)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(periods["period"])
+    assert len(ax.patches) == len(periods) - periods["case"].nunique()

@@ -74,15 +74,17 @@ def grid_figure(dimensions: pd.DataFrame, regions: pd.DataFrame, lang: str) -> F
     return fig
 
 
-def _offsets(steps: pd.DataFrame, cases: list[str]) -> dict[str, float]:
-    """Per step id, a small diagonal shift when steps of several cases share a position."""
+def _offsets(frame: pd.DataFrame, cases: list[str], at: tuple[str, str], key: str,
+             span: float) -> dict[str, float]:
+    """Per row ``key``, a small diagonal shift when rows of several cases share a position
+    (columns ``at``), so one case's marks never hide another's."""
     shifts = {}
-    for _, same in steps.groupby(["proactivity", "openness"], sort=True):
+    for _, same in frame.groupby(list(at), sort=True):
         present = [c for c in cases if c in set(same["case"])]
-        span = 0.05 if len(present) > 1 else 0.0
-        for _, step in same.iterrows():
-            rank = present.index(step["case"])
-            shifts[step["step_id"]] = -span / 2 + span * rank / max(len(present) - 1, 1)
+        width = span if len(present) > 1 else 0.0
+        for _, row in same.iterrows():
+            rank = present.index(row["case"])
+            shifts[row[key]] = -width / 2 + width * rank / max(len(present) - 1, 1)
     return shifts
 
 
@@ -199,7 +201,7 @@ def trajectory_figure(steps: pd.DataFrame, dimensions: pd.DataFrame, regions: pd
     ax, panel = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     _plane(ax, dimensions, regions, lang, centred=False)
     FigureCanvasAgg(fig)  # a renderer, so labels can be measured and placed clear of marks
-    shifts = _offsets(steps, cases)
+    shifts = _offsets(steps, cases, ("proactivity", "openness"), "step_id", 0.05)
     per_case = {c: steps[steps["case"] == c].sort_values("step") for c in cases}
     points = {c: _points(per_case[c], shifts) for c in cases}
     placer = _Placer(ax)
@@ -222,15 +224,20 @@ def coding_figure(derived: pd.DataFrame, cases: list[str], lang: str, source: st
     """Each case's periods as points (counts of proactive vs open actions), joined in order."""
     fig = Figure(figsize=(7, 6))
     ax = fig.add_subplot()
+    keyed = derived.assign(key=derived["case"] + "|" + derived["period"])
+    shifts = _offsets(keyed, cases, ("proactive", "open"), "key", 0.16)
     for case in cases:
-        rows = derived[derived["case"] == case].sort_values("step")
+        rows = keyed[keyed["case"] == case].sort_values("step")
         colour = _colour(cases, case)
-        xs, ys = rows["proactive"].tolist(), rows["open"].tolist()
+        xs = [x + shifts[k] for x, k in zip(rows["proactive"], rows["key"], strict=True)]
+        ys = [y + shifts[k] for y, k in zip(rows["open"], rows["key"], strict=True)]
         ax.plot(xs, ys, "o", ms=9, color=colour, label=f"{text('case', lang)} {case}", zorder=3)
         for start, end in zip(zip(xs, ys, strict=True), list(zip(xs, ys, strict=True))[1:],
                               strict=False):
+            # curved, so a path does not run straight through another case's points
             ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
-                                         color=colour, lw=1.8, shrinkA=7, shrinkB=7))
+                                         connectionstyle="arc3,rad=0.2", color=colour, lw=1.8,
+                                         shrinkA=7, shrinkB=7))
         for x, y, period in zip(xs, ys, rows["period"], strict=True):
             ax.annotate(period, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=8,
                         color=colour)
