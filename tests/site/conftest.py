@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from site_tree import make_tree
 
 from analysis.site.model import Sources
-
-from .tree import make_tree
 
 
 @pytest.fixture

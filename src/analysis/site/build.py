@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +41,7 @@ class Result:
     pages: int
     files: int
     generic_alt: list[str]
+    phases: dict[str, float]
 
 
 @jinja2.pass_context
@@ -74,8 +76,8 @@ class _Writer:
         self.pages = self.files = 0
         self.env = _jinja()
         self.common = {"refs": refs, "site_title": SITE_TITLE, "nav": NAV,
-                       "build_date": site.build_date, "commit": site.manifest.get("git_commit", "not recorded"),
-                       "notebook_css": False, "lang": None}
+                       "build_date": site.build_date, "notebook_css": False, "lang": None,
+                       "commit": site.manifest.get("git_commit", "not recorded")}
 
     def page(self, rel: str, template: str, **context: object) -> None:
         depth = rel.count("/")
@@ -121,7 +123,7 @@ def _notebook_pages(w: _Writer, run: Run, made: list[Artifact],
                                 bib_href="../bibliography.html", refs=w.refs, figures=figures,
                                 figure_by_sha=figure_by_sha)
         body = notebooks.render(run.nb, ctx, report=report)
-        title = notebooks.title(run.nb, body, run.name)
+        title = run.title = notebooks.title(run.nb, body, run.name)
         kind = "report" if report else "notebook"
         w.page(f"{folder}/{run.name}.html", "notebook.html.j2", body=Markup(body), run=run,
                report=report, made=made, title=title, has_heading="<h1" in body,
@@ -157,25 +159,43 @@ def _copy_data(w: _Writer, site: Site, src: Sources) -> None:
             w.copy(path, f"data/{res.desc['path']}")
 
 
-def _render(w: _Writer, site: Site, src: Sources) -> list[str]:
+class _Clock:
+    """Seconds spent in each phase of a build (for the benchmark; never in tests)."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = round(self.phases.get(phase, 0.0) + now - self._last, 4)
+        self._last = now
+
+
+def _render_notebooks(w: _Writer, site: Site, src: Sources) -> list[str]:
     figure_by_sha = {hashlib.sha256((src.build / "figures" / f.image).read_bytes()).hexdigest(): f
                      for f in site.figures if f.image}
     generic: list[str] = []
     for run in site.runs:
         made = [a for a in [*site.figures, *site.tables] if a.run is run]
         generic += _notebook_pages(w, run, made, figure_by_sha)
-        run.title = notebooks.title(run.nb, "", run.name)
-    by_notebook: dict[str, list[Run]] = defaultdict(list)
-    for run in site.runs:
-        by_notebook[run.notebook].append(run)
-    inputs = {run.name: [r for r in site.resources if run in r.runs] for run in site.runs}
+    return generic
+
+
+def _copy_all(w: _Writer, site: Site, src: Sources) -> None:
     _copy_artifacts(w, site, src)
     _copy_data(w, site, src)
     w.copy(src.manifest, "MANIFEST.json")
     w.write("static/site.css", (STATIC / "site.css").read_bytes())
     w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
-    cited = [r for r in sorted(w.refs.values(), key=lambda r: r.sort_key) if r.cited_in]
-    uncited = [r for r in sorted(w.refs.values(), key=lambda r: r.sort_key) if not r.cited_in]
+
+
+def _render_pages(w: _Writer, site: Site) -> None:
+    by_notebook: dict[str, list[Run]] = defaultdict(list)
+    for run in site.runs:
+        by_notebook[run.notebook].append(run)
+    inputs = {run.name: [r for r in site.resources if run in r.runs] for run in site.runs}
+    refs = sorted(w.refs.values(), key=lambda r: r.sort_key)
     w.page("index.html", "index.html.j2", page_title="Home", intro=INTRO,
            notebooks=sorted(by_notebook.items()), figures=site.figures, tables=site.tables)
     w.page("gallery.html", "gallery.html.j2", page_title="Figures and tables",
@@ -185,8 +205,7 @@ def _render(w: _Writer, site: Site, src: Sources) -> list[str]:
     w.page("build.html", "build.html.j2", page_title="Build", manifest=site.manifest,
            runs=site.runs, artifacts=_artifact_rows(site, w.root))
     w.page("bibliography.html", "bibliography.html.j2", page_title="Bibliography",
-           cited=cited, uncited=uncited)
-    return generic
+           cited=[r for r in refs if r.cited_in], uncited=[r for r in refs if not r.cited_in])
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -204,12 +223,12 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
-    """Render the site of the build tree ``src`` into ``out`` (default: build/html)."""
-    src = src or Sources()
-    out = Path(out or src.build / "html")
+def _prepare(src: Sources, clock: _Clock) -> tuple[Site, dict[str, bibliography.Reference]]:
+    """Read everything and refuse a citation references.bib cannot resolve."""
     site = load(src)
+    clock.lap("read build tree")
     refs = bibliography.load(src.bib)
+    clock.lap("bibliography")
     for run in site.runs:
         run.nb = notebooks.read(run.executed)
     cited = _citations(site)
@@ -217,16 +236,34 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
                              src.bib)
     for key, places in cited.items():
         refs[key].cited_in = places
+    clock.lap("read notebooks")
+    return site, refs
+
+
+def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
+    """Render the site of the build tree ``src`` into ``out`` (default: build/html)."""
+    src = src or Sources()
+    out = Path(out or src.build / "html")
+    clock = _Clock()
+    site, refs = _prepare(src, clock)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         w = _Writer(tmp, site, refs)
-        generic = _render(w, site, src)
+        generic = _render_notebooks(w, site, src)
+        clock.lap("notebook pages")
+        _copy_all(w, site, src)
+        clock.lap("copy files")
+        _render_pages(w, site)
+        clock.lap("other pages")
         problems = check.check_site(tmp)
+        clock.lap("check")
         if problems:
             raise SiteError(f"the rendered site has {len(problems)} problem(s); the previous "
                             "site is kept:\n  " + "\n  ".join(problems))
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return Result(out=out, pages=w.pages, files=w.files, generic_alt=generic)
+    clock.lap("swap")
+    return Result(out=out, pages=w.pages, files=w.files, generic_alt=generic,
+                  phases=clock.phases)

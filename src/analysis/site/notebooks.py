@@ -28,6 +28,9 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
+from nbconvert.exporters.templateexporter import TemplateExporter  # noqa: E402
+from nbconvert.filters.highlight import Highlight2HTML  # noqa: E402
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # noqa: E402
 from nbconvert.preprocessors import Preprocessor  # noqa: E402
 
 from analysis.site.bibliography import Reference, cited_keys, link_markdown  # noqa: E402
@@ -163,10 +166,32 @@ def _alt(ctx: Context, output, raw: bytes, saved: list[Artifact], nth: int,  # n
     return text
 
 
+class SiteExporter(HTMLExporter):
+    """HTMLExporter without its final BeautifulSoup pass.
+
+    nbconvert 7 re-parses every page to add alt text to images that lack it and tabindex to
+    cells under ``.jp-Notebook``. Our template gives every image its alt text and emits no
+    ``.jp-Notebook`` ancestor, so the pass changes nothing and costs a third of a page's time.
+    The body below is HTMLExporter.from_notebook_node (nbconvert 7.17) up to that pass.
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001 (nbconvert API)
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                 parent=self, resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 @cache
-def _exporter() -> tuple[HTMLExporter, SitePreprocessor]:
+def _exporter() -> tuple[SiteExporter, SitePreprocessor]:
     """The one exporter of the process (building it loads templates and filters)."""
-    exp = HTMLExporter(template_name="lab", template_file="site-notebook.html.j2",
+    exp = SiteExporter(template_name="lab", template_file="site-notebook.html.j2",
                        extra_template_paths=[str(TEMPLATES / "nbconvert")],
                        optimistic_validation=True, anchor_link_text=_ANCHOR_SIGN)
     pre = SitePreprocessor(parent=exp)
@@ -213,15 +238,22 @@ def delink(html: str) -> str:
 
 
 def normalise_headings(html: str) -> str:
-    """One h1 (the notebook's first heading) and no skipped levels after it."""
-    state = {"first": None, "prev": 0}
+    """One h1 (the notebook's first heading) and no skipped levels after it.
+
+    The other headings keep their relative depth: the shallowest of them becomes h2, and a
+    heading never goes more than one level below the one before it.
+    """
+    levels = [int(m[1]) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    shallowest = min(levels[1:], default=1)
+    state = {"index": 0, "prev": 0}
 
     def fix(match: re.Match) -> str:
         level = int(match[1])
-        if state["first"] is None:
-            state["first"], new = level, 1
-        else:
-            new = max(2, min(level - state["first"] + 1, state["prev"] + 1, 6))
+        new = 1 if state["index"] == 0 else max(2, min(level - shallowest + 2,
+                                                       state["prev"] + 1, 6))
+        state["index"] += 1
         state["prev"] = new
         return f"<h{new}{match[2] or ''}>{match[3]}</h{new}>"
 

@@ -1,0 +1,63 @@
+"""Site render time (issue 5): the whole site, beyond the notebooks, in one warm process.
+
+Renders the real build tree (build/MANIFEST.json and what it lists) into a temporary folder,
+several times in this process, and reports the median of the warm renders against the 2 s
+target, plus the first (cold) render and the import of the renderer, which ``make html``
+pays once. Executing the notebooks is not part of it (that is the runner's benchmark).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import paths
+
+REPEATS = 5
+TARGET_S = 2.0
+
+
+def run() -> dict:
+    if not paths.MANIFEST.exists():
+        return {"skipped": f"{paths.relative(paths.MANIFEST)} missing: run `make all` first"}
+    started = time.perf_counter()
+    cold_import = "analysis.site.build" not in sys.modules
+    from analysis.site.build import build_site
+
+    import_s = time.perf_counter() - started
+    times, phases = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        for i in range(REPEATS + 1):
+            start = time.perf_counter()
+            result = build_site(out=Path(tmp) / "html")
+            elapsed = time.perf_counter() - start
+            if i:  # the first render builds the exporter and compiles templates
+                times.append(elapsed)
+                phases.append(result.phases)
+            else:
+                first_s = elapsed
+    median = statistics.median(times)
+    return {
+        "pages": result.pages,
+        "files": result.files,
+        "runs": (result.pages - 5) // 2,
+        "repeats": REPEATS,
+        "median_s": round(median, 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "first_render_s": round(first_s, 3),
+        "import_s": round(import_s, 3) if cold_import else None,
+        "phases_median_s": {k: round(statistics.median(p[k] for p in phases), 3)
+                            for k in phases[0]},
+        "target_s": TARGET_S,
+        "within_target": median < TARGET_S,
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
