@@ -102,3 +102,19 @@ def test_same_real_export_twice_removes_every_second_copy():
     kept, stats = run(once + read_records(SCOPUS_BIB))
     assert stats.removed == len(once) + (len(once) - len(kept_once))
     assert kept == kept_once
+
+
+def test_fast_constructor_builds_the_same_frozen_record():
+    import dataclasses
+    import inspect
+
+    from analysis.literature.records import new_record
+
+    names = [f.name for f in dataclasses.fields(Record)]
+    assert list(inspect.signature(new_record).parameters) == names
+    values = (2019, "T", "10.1000/x", "Scopus", "Article", ("A", "B"), "abs", "f:1")
+    fast, slow = new_record(*values), Record(*values)
+    assert fast == slow and hash(fast) == hash(slow)
+    assert [getattr(fast, n) for n in names] == list(values)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.year = 2020

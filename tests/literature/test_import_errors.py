@@ -97,7 +97,7 @@ def test_duplicate_bibtex_field_is_an_error(tmp_path):
 
 
 def test_records_before_an_error_stream_out_first(tmp_path):
-    path = write(tmp_path, "late.txt", "FN x\n" + WOS_RECORD * 2 + "PT J\nbad line\n")
+    path = write(tmp_path, "late.txt", "FN x\n" + WOS_RECORD * 2 + "PT J\nbad line\nER\n")
     stream = iter_records(path)
     assert [next(stream).year, next(stream).year] == [2019, 2019]
     with pytest.raises(RecordFormatError, match="row 11: unexpected line"):
@@ -111,10 +111,16 @@ def test_utf16_tab_delimited_export_reads_like_utf8(tmp_path):
     assert read_records(path) == read_records(FIXTURES / "wos_tab.txt")
 
 
-def test_invalid_utf8_is_located(tmp_path):
-    path = tmp_path / "latin1.ris"
-    path.write_bytes(b"TY  - JOUR\nTI  - Caf\xe9\nPY  - 2019\nER  - \n")
-    with pytest.raises(RecordFormatError, match=r"latin1.ris, row \d+ \(approximately\): .*UTF-8"):
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("latin1.ris", b"TY  - JOUR\nTI  - Caf\xe9\nPY  - 2019\nER  - \n"),
+     ("latin1.csv", b"Title,Year\nCaf\xe9,2019\n"),
+     ("latin1.bib", b"@article{a, title={Caf\xe9}, year={2019}}\n")],
+)
+def test_invalid_utf8_is_located(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RecordFormatError, match=rf"{name}, row \d+ \(approximately\): .*UTF-8"):
         read_records(path)
 
 
@@ -125,6 +131,7 @@ def test_bom_and_renamed_files_are_detected_from_content(tmp_path):
     assert detect_format(csv_named_txt) == "csv"
     xlsx_named_csv = shutil.copy(FIXTURES / "citavi_sample.xlsx", tmp_path / "export.csv")
     assert detect_format(xlsx_named_csv) == "xlsx"
+    assert read_records(xlsx_named_csv) == read_records(FIXTURES / "citavi_sample.xlsx")
 
 
 @pytest.mark.parametrize(
@@ -150,3 +157,34 @@ def test_explicit_format_and_unknown_format(tmp_path):
         read_records(FIXTURES / "ris.ris", format="endnote")
     with pytest.raises(RecordFormatError, match="no such file"):
         read_records(tmp_path / "missing.ris")
+
+
+def test_tagged_records_split_across_read_blocks(tmp_path, monkeypatch):
+    """Records cut at every possible block boundary read the same as in one block."""
+    from analysis.literature.formats import tagged
+
+    text = (FIXTURES / "wos_plain.txt").read_text(encoding="utf-8-sig")
+    path = write(tmp_path, "wos.txt", text)
+    expected = read_records(path)
+    for size in (1, 2, 3, 7, 64):
+        monkeypatch.setattr(tagged, "BLOCK_CHARS", size)
+        assert read_records(path) == expected
+        assert [r.origin for r in read_records(path)] == [r.origin for r in expected]
+
+
+def test_line_that_only_starts_like_er_is_not_an_end(tmp_path):
+    text = "PT J\nTI T\nPY 2019\nER\n\nPT J\nTI U\nERX odd line\nPY 2020\nER\n"
+    with pytest.raises(RecordFormatError, match=r"erx.txt, row 8: unexpected line 'ERX odd line'"):
+        read_records(write(tmp_path, "erx.txt", text))
+
+
+def test_bibtex_entries_split_across_read_blocks(tmp_path, monkeypatch):
+    """The fast BibTeX engine cuts entries the same way at every block size."""
+    from analysis.literature.formats import bibtex
+
+    expected = read_records(FIXTURES / "macros.bib", bibtex_engine="fast")
+    for size in (1, 2, 5, 13, 64):
+        monkeypatch.setattr(bibtex, "BLOCK_CHARS", size)
+        got = read_records(FIXTURES / "macros.bib", bibtex_engine="fast")
+        assert got == expected
+        assert [r.origin for r in got] == [r.origin for r in expected]

@@ -17,6 +17,7 @@ from analysis.literature.records import (
     Record,
     RecordFormatError,
     clean_text,
+    new_record,
     normalise_doi,
     parse_year,
 )
@@ -98,7 +99,7 @@ def _records(path: Path, works: Iterable[tuple[int, object]], unit: str) -> Iter
 def _record(path: Path, number: int, unit: str, work: dict) -> Record:
     location = number if unit == "line" else None
     label = "publication_year" if unit == "line" else f"work {number}: publication_year"
-    return Record(
+    return new_record(
         year=parse_year(work.get("publication_year"), path, location, label),
         title=clean_text(work.get("title") or work.get("display_name")),
         doi=normalise_doi(work.get("doi")),

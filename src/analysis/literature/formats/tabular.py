@@ -15,12 +15,13 @@ from pathlib import Path
 
 from analysis.errors import where
 from analysis.literature.columns import database_from_header, map_columns, year_aliases
-from analysis.literature.formats.textio import open_text
+from analysis.literature.formats.textio import decode_error, open_text
 from analysis.literature.records import (
     NoYearFieldError,
     Record,
     RecordFormatError,
     clean_text,
+    new_record,
     normalise_doi,
     optional_text,
     parse_year,
@@ -47,6 +48,7 @@ class _Columns:
     subject_categories: int
     abstract: int
     default_database: str | None
+    origin: str  # "path:" prefix of Record.origin
 
     @classmethod
     def from_header(cls, path: Path, header: list[str], default_database: str | None) -> _Columns:
@@ -61,21 +63,25 @@ class _Columns:
             source_database=get("source_database"),
             subject_categories=get("subject_categories"), abstract=get("abstract"),
             default_database=database_from_header(header) or default_database,
+            origin=f"{path}:",
         )
 
     def record(self, row: list, line: int) -> Record:
-        """Build the record of one row (``row`` may be shorter than the header: cells are empty)."""
-        size = len(row)
-        cell = lambda i: row[i] if 0 <= i < size else None  # noqa: E731
-        return Record(
-            year=parse_year(cell(self.year), self.path, line, self.header[self.year]),
-            title=clean_text(cell(self.title)),
-            doi=normalise_doi(cell(self.doi)),
-            source_database=optional_text(cell(self.source_database)) or self.default_database,
-            document_type=optional_text(cell(self.document_type)),
-            subject_categories=split_categories(cell(self.subject_categories)),
-            abstract=optional_text(cell(self.abstract)),
-            origin=f"{self.path}:{line}",
+        """Build the record of one row (at least as wide as the header)."""
+        title, doi, kind, database, categories, abstract = (
+            self.title, self.doi, self.document_type, self.source_database,
+            self.subject_categories, self.abstract,
+        )
+        return new_record(
+            year=parse_year(row[self.year], self.path, line, self.header[self.year]),
+            title=clean_text(row[title]) if title >= 0 else "",
+            doi=normalise_doi(row[doi]) if doi >= 0 else None,
+            source_database=(optional_text(row[database]) if database >= 0 else None)
+            or self.default_database,
+            document_type=optional_text(row[kind]) if kind >= 0 else None,
+            subject_categories=split_categories(row[categories]) if categories >= 0 else (),
+            abstract=optional_text(row[abstract]) if abstract >= 0 else None,
+            origin=f"{self.origin}{line}",
         )
 
 
@@ -91,12 +97,17 @@ def iter_csv(
 ) -> Iterator[Record]:
     """Stream records from a delimited text file (header row first)."""
     path = Path(path)
+    reader = None
     with open_text(path) as handle:
-        if delimiter is None:
-            delimiter = sniff_delimiter(handle.readline())
-            handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
-        yield from _records_from_rows(path, reader, default_database)
+        try:
+            if delimiter is None:
+                delimiter = sniff_delimiter(handle.readline())
+                handle.seek(0)
+            reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
+            yield from _records_from_rows(path, reader, default_database)
+        except UnicodeDecodeError as error:
+            line = (reader.line_num if reader is not None else 0) + 1
+            raise decode_error(path, line, handle, error) from None
 
 
 def iter_wos_tab(path: Path) -> Iterator[Record]:
@@ -142,15 +153,18 @@ def iter_xlsx(path: Path) -> Iterator[Record]:
     import openpyxl  # imported here: only Excel users pay for it
 
     path = Path(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several unrelated types for a bad workbook
-        raise RecordFormatError(f"{path}: not a readable .xlsx workbook ({error})") from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        yield from _records_from_cells(path, enumerate(rows, 1))
-    finally:
-        workbook.close()
+    # A file handle, not the path: openpyxl refuses names not ending in .xlsx, and exports
+    # are often renamed; the content was already recognised as a workbook.
+    with open(path, "rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises several unrelated types for a bad workbook
+            raise RecordFormatError(f"{path}: not a readable .xlsx workbook ({error})") from None
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            yield from _records_from_cells(path, enumerate(rows, 1))
+        finally:
+            workbook.close()
 
 
 def _records_from_cells(path: Path, rows: Iterable[tuple[int, tuple]]) -> Iterator[Record]:
@@ -162,6 +176,8 @@ def _records_from_cells(path: Path, rows: Iterable[tuple[int, tuple]]) -> Iterat
                 columns = _Columns.from_header(path, header, None)
             continue
         if any(cell not in (None, "") for cell in cells):
-            yield columns.record(list(cells), number)
+            row = list(cells)
+            row.extend([None] * (len(columns.header) - len(row)))
+            yield columns.record(row, number)
     if columns is None:
         raise RecordFormatError(f"{path}: empty workbook (expected a header row)")

@@ -19,10 +19,11 @@ def encoding_of(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def open_text(path: Path) -> IO[str]:
+def open_text(path: Path, newline: str | None = "") -> IO[str]:
+    """Text handle with the encoding its BOM implies; ``newline=""`` keeps line ends for csv."""
     with open(path, "rb") as handle:
         head = handle.read(4)
-    return open(path, encoding=encoding_of(head), newline="")
+    return open(path, encoding=encoding_of(head), newline=newline)
 
 
 def decode_error(
