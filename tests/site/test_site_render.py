@@ -141,6 +141,12 @@ def test_two_builds_from_different_folders_are_byte_identical(tmp_path):
     assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
 
 
+def test_site_works_after_a_trip_through_a_zip(built, tmp_path):
+    archive = shutil.make_archive(str(tmp_path / "site"), "zip", built)
+    shutil.unpack_archive(archive, tmp_path / "unzipped")
+    assert check_site(tmp_path / "unzipped") == []
+
+
 def test_failed_render_keeps_the_previous_site(tree):
     out = build_site(tree).out
     before = (out / "index.html").read_bytes()

@@ -26,9 +26,8 @@ from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
 
 SITE_TITLE = "Smart City policies and public value: a reproducible compendium"
 INTRO = ("A reproducible compendium of Pascal Frucquet's 2024 talk on Smart City and "
-         "Territoires Connectés policies and the creation of public value: the talk's tables, "
-         "the literature counts and the governance trajectories, each recomputed from "
-         "versioned data by a notebook.")
+         "Territoires Connectés policies and the creation of public value: each figure and "
+         "table is recomputed from versioned data by one of the notebooks below.")
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 NAV = (("index.html", "Home"), ("gallery.html", "Figures and tables"), ("data.html", "Data"),
@@ -40,6 +39,7 @@ class Result:
     out: Path
     pages: int
     files: int
+    runs: int
     generic_alt: list[str]
     phases: dict[str, float]
 
@@ -265,5 +265,5 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     clock.lap("swap")
-    return Result(out=out, pages=w.pages, files=w.files, generic_alt=generic,
+    return Result(out=out, pages=w.pages, files=w.files, runs=len(site.runs), generic_alt=generic,
                   phases=clock.phases)
