@@ -169,6 +169,13 @@ def test_render_problem_found_by_the_checker_keeps_the_previous_site(tree):
     assert "See (" not in (out / "gallery.html").read_text()
 
 
+def test_figure_without_alt_text_is_refused(tree):
+    sidecar = tree.build / "figures" / "demo_plot_fr.json"
+    sidecar.write_text(sidecar.read_text().replace('"alt": "Bar chart', '"alt": "", "x": "'))
+    with pytest.raises(SiteError, match=r"demo_plot_fr.json: figure 'demo_plot_fr' has no alt"):
+        build_site(tree)
+
+
 def test_unknown_citation_is_refused_naming_key_and_page(tree):
     nb = tree.build / "notebooks" / "demo-en.ipynb"
     nb.write_text(nb.read_text().replace("[@smith2020, p. 3; @doe2021]", "[@nokey]"))

@@ -192,7 +192,14 @@ def _artifact(kind: str, name: str, run: Run, src: Sources) -> Artifact:
         if not (folder / file).is_file():
             raise SiteError(f"{sidecar}: lists {file}, which does not exist in {folder}")
     art = Artifact(kind=kind, name=name, meta=meta, run=run, files=[*files, sidecar.name])
-    if kind == "figure" and art.image:
+    needed = ("alt", "caption") if kind == "figure" else ("caption",)
+    missing = [key for key in needed if not str(meta.get(key) or "").strip()]
+    if missing:
+        raise SiteError(f"{sidecar}: {kind} '{name}' has no {' or '.join(missing)} "
+                        "(the site shows both to every reader)")
+    if kind == "figure":
+        if not art.image:
+            raise SiteError(f"{sidecar}: figure '{name}' lists no PNG file in 'files'")
         art.width, art.height = _png_size(folder / art.image)
     if kind == "table":
         html = folder / f"{name}.html"
