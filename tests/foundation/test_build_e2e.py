@@ -13,11 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from analysis.fileio import sha256_file
+from analysis.site.browser import check_in_browser, find_chromium
+from analysis.site.check import check_site
 from analysis.workspace import copy_project, make
 
 pytestmark = pytest.mark.slow
 CI = "CONFIG=config/ci.yml"
 RAN = re.compile(r"^ran (\S+) ->", re.MULTILINE)
+
+
+def site_hashes(project) -> dict[str, str]:
+    html = project / "build" / "html"
+    return {p.relative_to(html).as_posix(): sha256_file(p) for p in sorted(html.rglob("*"))
+            if p.is_file() and p.name != "screenshot.png"}
 
 
 def artifact_hashes(project) -> dict[str, str]:
@@ -34,6 +43,7 @@ class Builds:
     path: Path
     first_ran: list[str]
     first_hashes: dict[str, str]
+    first_site: dict[str, str]
     second_ran: list[str]
     second_hashes: dict[str, str]
 
@@ -43,10 +53,10 @@ def builds(tmp_path_factory) -> Builds:
     """A project copy built twice from clean: sequentially, then with -j2."""
     project = copy_project(tmp_path_factory.mktemp("compendium"))
     first = make(project, CI, "all")
-    first_hashes = artifact_hashes(project)
+    first_hashes, first_site = artifact_hashes(project), site_hashes(project)
     make(project, "clean")
     second = make(project, CI, "-j2", "all")
-    return Builds(project, RAN.findall(first.stdout), first_hashes,
+    return Builds(project, RAN.findall(first.stdout), first_hashes, first_site,
                   RAN.findall(second.stdout), artifact_hashes(project))
 
 
@@ -64,6 +74,26 @@ def test_two_clean_builds_are_byte_identical(builds):
     assert {p.rsplit(".", 1)[1] for p in figures} >= {"png", "svg", "pdf"}
     assert any(p.startswith("build/tables/") for p in hashes)
     assert any(p.startswith("build/notebooks/") for p in hashes)
+
+
+def test_two_clean_builds_give_a_byte_identical_site(builds):
+    assert "index.html" in builds.first_site
+    assert site_hashes(builds.path) == builds.first_site
+
+
+@pytest.mark.browser
+def test_built_site_loads_in_a_real_browser(builds):
+    """Every page of the real site through file:// in headless Chromium; index screenshot kept."""
+    chromium = find_chromium()
+    if not chromium:
+        message = "headless Chromium not found: run `bash tools/ensure-chromium.sh`"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    html = builds.path / "build" / "html"
+    assert check_in_browser(html, chromium=chromium) == []
+    assert check_site(html) == []
+    assert (html / "screenshot.png").stat().st_size > 10_000
 
 
 def test_manifest_traces_every_artifact_to_notebook_parameters_and_inputs(project):
