@@ -96,7 +96,11 @@ def test_duplicate_bibtex_field_is_an_error(tmp_path):
         read_records(path, bibtex_engine="fast")
 
 
-def test_records_before_an_error_stream_out_first(tmp_path):
+def test_records_before_an_error_stream_out_first(tmp_path, monkeypatch):
+    """Readers stream: records of earlier blocks come out before a later error is found."""
+    from analysis.literature.formats import tagged
+
+    monkeypatch.setattr(tagged, "BLOCK_CHARS", 16)
     path = write(tmp_path, "late.txt", "FN x\n" + WOS_RECORD * 2 + "PT J\nbad line\nER\n")
     stream = iter_records(path)
     assert [next(stream).year, next(stream).year] == [2019, 2019]

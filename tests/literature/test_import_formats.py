@@ -187,3 +187,13 @@ def test_streaming_readers_are_generators(name):
     stream = iter_records(FIXTURES / name)
     assert isinstance(stream, GeneratorType)
     assert next(stream) == read_records(FIXTURES / name)[0]
+
+
+@pytest.mark.parametrize(("name", "opening"), [("wos_plain.txt", "PT "), ("ris.ris", "TY  -"),
+                                               ("wos.bib", "@"), ("macros.bib", "@")])
+def test_record_origins_are_the_opening_lines(name, opening):
+    path = FIXTURES / name
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    expected = [i for i, line in enumerate(lines, 1) if line.startswith(opening)
+                and not re.match(r"@(string|comment|preamble)", line, flags=re.IGNORECASE)]
+    assert [int(r.origin.rsplit(":", 1)[1]) for r in read_records(path)] == expected

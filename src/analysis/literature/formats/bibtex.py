@@ -161,8 +161,15 @@ BLOCK_CHARS = 1 << 20
 _ENTRY_START = re.compile(r"\n[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])")
 _HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*\{\s*")
 _KEY = re.compile(r"([^,{}]*),")  # Scopus writes keys with spaces: "De Benedictis2025"
-# The common field, ``name = {value without braces}`` or ``name = "value"``, in one match.
-_SIMPLE_FIELD = re.compile(r'\s*([^\s=,{}"#]+)\s*=\s*(?:\{([^{}]*)\}|"([^"{}]*)")\s*([,}])')
+# The common entry: every value is ``{...}`` (braces nested at most twice, as in WoS's
+# ``{{Title with {IoT}}}``), ``"..."`` or a bare number/macro, no ``#``. ``_BODY`` checks that
+# shape for the whole entry in one match, then ``_SIMPLE_FIELDS.findall`` extracts every field
+# in one call; anything else (or a duplicate field) goes through the general scanner below.
+_VALUE = (r'(?:\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}'
+          r'|"[^"{}]*(?:\{[^{}]*\}[^"{}]*)*"|[A-Za-z0-9_.:+/\-]+)')
+_ONE_FIELD = rf'\s*[^\s=,{{}}"#]+\s*=\s*{_VALUE}\s*'
+_BODY = re.compile(rf"(?:{_ONE_FIELD},)*(?:{_ONE_FIELD})?\s*\}}")
+_SIMPLE_FIELDS = re.compile(rf'\s*([^\s=,{{}}"#]+)\s*=\s*({_VALUE})\s*[,}}]')
 _FIELD = re.compile(r"\s*([^\s=,{}\"#]+)\s*=\s*")
 _BARE = re.compile(r"[^\s,{}\"#]+")
 _SPACE = re.compile(r"\s*")
@@ -257,17 +264,30 @@ class _EntryParser:
         return self.start, entry_type, fields
 
     def fields(self, pos: int) -> tuple[dict[str, str], int]:
-        text, fields, simple = self.text, {}, _SIMPLE_FIELD.match
+        body = _BODY.match(self.text, pos)
+        if body is not None:
+            fields = self.simple_fields(pos, body.end())
+            if fields is not None:
+                return fields, body.end()
+        return self.scan_fields(pos)
+
+    def simple_fields(self, pos: int, end: int) -> dict[str, str] | None:
+        """Fields of an entry of the common shape; None if a field repeats (scan_fields then
+        reports it with its line)."""
+        fields, macros = {}, self.macros
+        for name, raw in _SIMPLE_FIELDS.findall(self.text, pos, end):
+            name = name.lower()
+            if name in fields:
+                return None
+            if raw[0] in '{"':
+                fields[name] = raw[1:-1]
+            else:
+                fields[name] = raw if raw.isdigit() else macros.get(raw.lower(), raw)
+        return fields
+
+    def scan_fields(self, pos: int) -> tuple[dict[str, str], int]:
+        text, fields = self.text, {}
         while True:
-            if match := simple(text, pos):  # fast path: one regex for the whole field
-                name = match.group(1).lower()
-                value = match.group(2)
-                value = match.group(3) if value is None else value
-                self.add(fields, name, value, match.start(1))
-                pos = match.end()
-                if match.group(4) == "}":
-                    return fields, pos
-                continue
             pos = _SPACE.match(text, pos).end()
             if text.startswith("}", pos):
                 return fields, pos + 1

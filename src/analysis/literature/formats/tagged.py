@@ -38,7 +38,9 @@ class _Layout:
 
     name: str
     start: str  # opens a record, e.g. "\nPT "
-    end: str  # closes it, e.g. "\nER"
+    end_line: str  # the line closing it, with its newlines, e.g. "\nER\n"
+    loose_end: str  # how an end line with trailing blanks starts ("\nER ")
+    end_pattern: re.Pattern[str]  # end lines with or without trailing blanks
     fields: re.Pattern[str]  # (tag, value and its continuation lines) of the wanted tags
     bad_line: re.Pattern[str] | None  # a line inside a record that fits no rule
     tag: re.Pattern[str]  # any tag line (for the list of fields found)
@@ -54,14 +56,16 @@ def _fields(tags: str, separator: str, continuation: str) -> re.Pattern[str]:
 
 
 WOS = _Layout(
-    name="Web of Science plain text", start="\nPT ", end="\nER",
+    name="Web of Science plain text", start="\nPT ", end_line="\nER\n", loose_end="\nER ",
+    end_pattern=re.compile(r"\nER[ \t]*\n"),
     fields=_fields("PY TI DI DT WC AB", " ", "   [^\n]*"),  # continuation: 3 spaces
     bad_line=re.compile(r"\n(?![A-Z][A-Z0-9][ \n]|   |[ \t]*\n)[^\n]+"),
     tag=re.compile(r"^([A-Z][A-Z0-9])(?: |$)", re.MULTILINE),
     preamble=frozenset({"FN", "VR", "EF"}), year_tags=("PY",), example="PT J",
 )
 RIS = _Layout(
-    name="RIS", start="\nTY  -", end="\nER  -",
+    name="RIS", start="\nTY  -", end_line="\nER  -\n", loose_end="\nER  - ",
+    end_pattern=re.compile(r"\nER  -[ \t]*\n"),
     # continuation: any non-blank untagged line (exporters wrap abstracts that way)
     fields=_fields("TY PY Y1 DA TI T1 CT DO UR DB DP AB N2", "  - ?",
                    r"(?![A-Z][A-Z0-9]  -|[ \t]*\n)[^\n]+"),
@@ -75,47 +79,52 @@ RIS = _Layout(
 
 
 def _record_texts(path: Path, layout: _Layout) -> Iterator[tuple[int, str, bool]]:
-    """``(line of the text's leading newline, text, complete)`` per record.
+    """``(line, text, complete)`` per record; the last item (``complete`` False) is what follows
+    the last ER line: the EF trailer, blank lines, or an unterminated record.
 
-    Each text starts with the newline that ends the previous record (line 0 is a virtual line
-    before the file) and ends with a newline; the last item is what follows the last ER line
-    (``complete`` False): the EF trailer, blank lines, or an unterminated record.
+    Each text starts with a newline, which ``line`` ends (line 0 is a virtual line before the
+    file), so a character's line is ``line + text.count("\n", 0, offset)``.
     """
-    line, pending = 0, "\n"
+    line, tail = 0, "\n"  # line: the line that text[0] is on
     with open_text(path, newline=None) as handle:
         try:
             while block := handle.read(BLOCK_CHARS):
-                text = pending + block
-                records, line, position = _split(text, layout.end, line, final=False)
-                for first_line, record in records:
-                    yield first_line, record, True
-                pending = text[position:]
+                text = tail + block
+                _check_lines(path, layout, text, line)
+                records, tail, line = _split(text, layout, line)
+                yield from records
         except UnicodeDecodeError as error:
-            raise decode_error(path, line + pending.count("\n") + 1, handle, error) from None
-    text = pending + "\n"
-    records, line, position = _split(text, layout.end, line, final=True)
-    for first_line, record in records:
-        yield first_line, record, True
-    yield line, text[position:], False
+            raise decode_error(path, line + tail.count("\n") + 1, handle, error) from None
+    text = tail + "\n"
+    _check_lines(path, layout, text, line)
+    records, tail, line = _split(text, layout, line)
+    yield from records
+    yield (line, tail, False) if tail.startswith("\n") else (line - 1, "\n" + tail, False)
 
 
-def _split(
-    text: str, end: str, line: int, final: bool
-) -> tuple[list[tuple[int, str]], int, int]:
-    """Records of ``text`` as ``(line at their leading newline, record)``, plus the line and
-    offset where the unfinished tail starts."""
-    records, position, cursor, width = [], 0, 0, len(end)
-    while (found := text.find(end, cursor)) != -1:
-        line_end = text.find("\n", found + width)
-        if line_end == -1 and not final:
-            break  # the ER line continues in the next block
-        if end == "\nER" and text[found + width : line_end].strip():
-            cursor = found + 1  # a line such as "ERx ...": not an end line
-            continue
-        records.append((line, text[position : found + 1]))
-        line += text.count("\n", position, line_end)
-        position = cursor = line_end
-    return records, line, position
+def _split(text: str, layout: _Layout, line: int) -> tuple[list, str, int]:
+    """Complete records of ``text`` (cut by ``str.split`` at ER lines), the unfinished tail and
+    the line its first character is on."""
+    if layout.loose_end in text:  # "ER " with trailing blanks: make every end line identical
+        text = layout.end_pattern.sub(layout.end_line, text)
+    parts = text.split(layout.end_line)
+    records = []
+    for part in parts[:-1]:
+        if part.startswith("\n"):
+            records.append((line, part, True))
+        else:  # no blank line between records: give the text its leading newline
+            records.append((line - 1, "\n" + part, True))
+        line += part.count("\n") + 2  # the part's lines, then the ER line
+    return records, parts[-1], line
+
+
+def _check_lines(path: Path, layout: _Layout, text: str, line: int) -> None:
+    """One scan per block for a line that fits no rule (complete lines only)."""
+    if layout.bad_line is None:
+        return
+    bad = layout.bad_line.search(text, 0, text.rfind("\n") + 1)
+    if bad is not None:
+        raise _unexpected(path, layout, _line_of(line, text, bad.start() + 1), bad.group(0))
 
 
 # --- one record ----------------------------------------------------------------------------------
@@ -134,7 +143,8 @@ def iter_tagged(path: Path, layout: _Layout) -> Iterator[tuple[int, dict[str, st
         if count < _FIELDS_SAMPLE:
             seen.update(layout.tag.findall(text))
         count += 1
-        has_year = has_year or any(tag in fields for tag in layout.year_tags)
+        if not has_year:
+            has_year = any(tag in fields for tag in layout.year_tags)
         yield start, fields
     if count == 0:
         raise RecordFormatError(f"{path}: no {layout.name} records found")
@@ -159,8 +169,6 @@ def _parse_record(path: Path, layout: _Layout, line: int, text: str) -> tuple[in
             f"{where(path, _line_of(line, text, again + 1))}: new record starts before the "
             f"record of line {start} ended (missing ER line)"
         )
-    if layout.bad_line is not None and (bad := layout.bad_line.search(text, opening)):
-        raise _unexpected(path, layout, _line_of(line, text, bad.start() + 1), bad.group(0))
     fields: dict[str, str] = {}
     for tag, value in layout.fields.findall(text, opening):
         if tag not in fields:  # the first occurrence wins
@@ -222,9 +230,10 @@ def iter_ris(path: Path) -> Iterator[Record]:
     origin = f"{path}:"
     for start, fields in iter_tagged(path, RIS):
         get = fields.get
-        year_tag = next((tag for tag in RIS.year_tags if tag in fields), "PY")
-        url = get("UR")
-        doi = get("DO") or (url if url and "doi.org/" in url else None)
+        year_tag = "PY" if "PY" in fields else "Y1" if "Y1" in fields else "DA"
+        doi = get("DO")
+        if doi is None and "doi.org/" in (url := get("UR") or ""):
+            doi = url
         yield new_record(
             year=parse_year(get(year_tag), path, start, year_tag),
             title=get("TI") or get("T1") or get("CT") or "",
