@@ -25,7 +25,10 @@ from analysis.errors import CompendiumError, DataError, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
-REQUIRED_RESOURCE_KEYS = ("name", "path", "schema", "sources", "licenses", "hash")
+REQUIRED_RESOURCE_KEYS = ("name", "path", "sources", "licenses", "hash")
+#: Tables (CSV) carry a Table Schema; other files (YAML, JSON) are checked by checksum and by
+#: the module that reads them.
+TABULAR_PROFILE = "tabular-data-resource"
 SOURCE_LOCATORS = ("path", "page", "commit", "doi")
 MAX_REPORTED_ERRORS = 20
 
@@ -70,10 +73,11 @@ def resource_path(name: str, descriptor: dict | None = None) -> Path:
 
 def _check_resource_metadata(res: dict) -> None:
     label = f"{paths.DATAPACKAGE}: resource '{res.get('name', '?')}'"
-    missing = [key for key in REQUIRED_RESOURCE_KEYS if not res.get(key)]
+    required = (*REQUIRED_RESOURCE_KEYS, *(("schema",) if is_tabular(res) else ()))
+    missing = [key for key in required if not res.get(key)]
     if missing:
         raise DataError(f"{label} lacks {', '.join(missing)} (every resource needs "
-                        f"{', '.join(REQUIRED_RESOURCE_KEYS)})")
+                        f"{', '.join(required)})")
     for i, source in enumerate(res["sources"], start=1):
         if not source.get("title") or not any(source.get(k) for k in SOURCE_LOCATORS):
             raise DataError(f"{label}, source {i}: needs a title and one of "
@@ -102,9 +106,15 @@ def verify_checksum(name: str, descriptor: dict | None = None) -> Path:
     return path
 
 
+def is_tabular(res: dict) -> bool:
+    return res.get("profile", TABULAR_PROFILE) == TABULAR_PROFILE
+
+
 def validate_schema(name: str, descriptor: dict | None = None) -> None:
     """Validate every row with frictionless; raise DataError listing file, row and column."""
     res = resource(name, descriptor)
+    if not is_tabular(res):
+        return
     path = paths.DATA / res["path"]
     if path.stat().st_size == 0:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
@@ -183,9 +193,19 @@ def _frictionless_resource(res: dict):
     return Resource(descriptor, basepath=str(paths.DATA))
 
 
+def load_path(name: str) -> Path:
+    """Checksum a non-tabular resource (YAML, JSON) and record the read; return its path."""
+    path = verify_checksum(name)
+    trace.record_input(path, resource=name)
+    return path
+
+
 def load(name: str) -> pd.DataFrame:
-    """Checksum, validate and read one resource; record the read for the manifest."""
+    """Checksum, validate and read one tabular resource; record the read for the manifest."""
     descriptor = read_descriptor()
+    if not is_tabular(resource(name, descriptor)):
+        raise DataError(f"{paths.DATAPACKAGE}: resource '{name}' is not a table; "
+                        "use datapackage.load_path()")
     path = verify_checksum(name, descriptor)
     validate_schema(name, descriptor)
     res = resource(name, descriptor)

@@ -104,3 +104,22 @@ def test_committed_data_package_verifies():
     assert datapackage.verify_all() == []
     for name in datapackage.resource_names():
         datapackage.resource(name)  # raises if sources/licences/hash are missing
+
+
+def test_non_tabular_resource_is_checksummed_but_not_read_as_a_table(scratch_data):
+    scratch_data("table", "id,count,label\na,1,x\n", FIELDS)
+    queries = paths.DATA / "queries.yml"
+    queries.write_text("q: smart city\n", encoding="utf-8")
+    descriptor = json.loads(paths.DATAPACKAGE.read_text())
+    from analysis.fileio import sha256_file
+
+    descriptor["resources"].append({
+        "name": "queries", "path": "queries.yml", "profile": "data-resource",
+        "sources": [{"title": "ours", "path": "https://example.org"}],
+        "licenses": [{"name": "CC0-1.0"}], "hash": f"sha256:{sha256_file(queries)}"})
+    paths.DATAPACKAGE.write_text(json.dumps(descriptor))
+    assert datapackage.load_path("queries") == queries
+    with pytest.raises(DataError, match="not a table"):
+        datapackage.load("queries")
+    queries.write_text("q: smart cities\n", encoding="utf-8")
+    assert any("checksum mismatch" in p for p in datapackage.verify_all())
