@@ -56,6 +56,7 @@ def test_poisson_recovers_exact_rate_and_fisher_ci(rate):
     assert fit.slope_low == pytest.approx(math.log1p(rate) - z * se, rel=1e-6)
     assert fit.growth_high == pytest.approx(math.expm1(math.log1p(rate) + z * se), rel=1e-6)
     assert fit.pearson_dispersion == pytest.approx(0.0, abs=1e-8)
+    np.testing.assert_allclose(fit.predict(YEARS), counts, rtol=1e-7)
     if rate > 0:
         assert fit.doubling_time == pytest.approx(math.log(2) / math.log1p(rate), rel=1e-7)
         assert fit.doubling_low < fit.doubling_time < fit.doubling_high
@@ -118,12 +119,50 @@ def test_break_grid_keeps_two_years_each_side():
         growth.break_grid(YEARS, 2018, 2025)
 
 
+def test_break_grid_needs_two_nonzero_counts_each_side():
+    counts = np.array([0, 0, 2, 1, 6, 10, 23, 46, 45, 64, 75])
+    assert list(growth.break_grid(YEARS, 2010, 2018, counts=counts)) == [2013, 2014, 2015,
+                                                                         2016, 2017]
+    with pytest.raises(ValueError, match="non-zero"):
+        growth.break_grid(YEARS, 2010, 2018, counts=np.r_[np.zeros(9), 4, 5])
+
+
+def test_negbin_profile_matches_scipy_nbinom_maximisation():
+    rng = np.random.default_rng(21)
+    mu = hinge_counts(2015, before=0.5, after=0.2, start=4.0)
+    size = 1 / 0.08
+    counts = rng.negative_binomial(size, size / (size + mu)).astype(float)
+    fit = growth.segmented(YEARS, counts, 2014, 2016, family="negbin", n_bootstrap=0)
+
+    def best(design):
+        pois = optimize.minimize(lambda b: -poisson_loglik(b, design, counts),
+                                 np.r_[math.log(counts.mean()), 0.3, np.zeros(design.shape[1]
+                                                                              - 2)],
+                                 method="BFGS")
+        value = -pois.fun  # the alpha -> 0 limit
+        for log_alpha in (-3.0, -1.0):
+            res = optimize.minimize(
+                lambda th: -stats.nbinom.logpmf(
+                    counts, 1 / math.exp(th[-1]),
+                    1 / (1 + math.exp(th[-1]) * np.exp(design @ th[:-1]))).sum(),
+                np.r_[pois.x, log_alpha], method="BFGS", options={"gtol": 1e-8})
+            value = max(value, -res.fun)
+        return value
+
+    for tau, loglik in zip(fit.profile["break_year"], fit.profile["loglik"], strict=True):
+        design = np.column_stack([np.ones_like(T), T, np.maximum(0, YEARS - tau)])
+        assert loglik == pytest.approx(best(design), abs=2e-3), tau
+    null = best(np.column_stack([np.ones_like(T), T]))
+    assert fit.lr == pytest.approx(2 * (fit.profile["loglik"].max() - null), abs=5e-3)
+
+
 def test_segmented_finds_known_break_and_rates():
     counts = hinge_counts(2014, before=0.6, after=0.15)
     fit = growth.segmented(YEARS, counts, 2011, 2017, family="poisson", n_bootstrap=0)
     assert fit.break_year == 2014
     assert fit.growth_before == pytest.approx(0.6, abs=1e-6)
     assert fit.growth_after == pytest.approx(0.15, abs=1e-6)
+    np.testing.assert_allclose(fit.predict(YEARS), counts, rtol=1e-6)
     # at the true break the model is saturated: its log-likelihood is sum(y log y - y - lgamma)
     saturated = float(np.sum(counts * np.log(counts) - counts - special.gammaln(counts + 1)))
     profile = fit.profile.set_index("break_year")["loglik"]
@@ -205,7 +244,7 @@ def test_cagr_is_bibliometrix_formula():
 # --- verdicts ----------------------------------------------------------------------------------
 
 def _surge(counts):
-    fit = growth.segmented(YEARS, counts, 2011, 2017, family="poisson", n_bootstrap=39)
+    fit = growth.segmented(YEARS, counts, 2011, 2016, family="poisson", n_bootstrap=39)
     return growth.surge_verdict("s", fit, claimed_year=2015, near=1)
 
 

@@ -200,6 +200,7 @@ def _provenance_sources() -> list[dict]:
     return [{
         "title": "Smart-city systematic-literature-review corpus (Citavi 6 export, 4,219 "
                  "articles with 'smart city'/'smart cities' in the title, 2009-2019)",
+        "citekey": "yusufbzk_slr_corpus",
         "path": SOURCE_URL,
         "repository": f"https://github.com/{SOURCE_REPO}",
         "file": SOURCE_PATH,

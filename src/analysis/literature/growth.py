@@ -66,37 +66,49 @@ class _Fit:
     converged: bool
 
 
-def _fit(counts: np.ndarray, design: np.ndarray, family: str,
-         start: np.ndarray | None = None) -> _Fit:
-    """Maximum-likelihood fit of a log-link count model; ``params`` excludes NB's alpha."""
-    if family == "poisson":
-        with warnings.catch_warnings():
-            # a perfect fit (exact expected counts, or a kink through the last two points)
-            # is a legitimate maximum, not a separation problem
-            warnings.simplefilter("ignore", PerfectSeparationWarning)
-            res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
-        return _Fit(res.params, res.bse, float(res.llf), math.nan, bool(res.converged))
-    if family != "negbin":
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+def _poisson(counts: np.ndarray, design: np.ndarray) -> _Fit:
     with warnings.catch_warnings():
-        # alpha -> 0 (no overdispersion) sits on the boundary: the fit is then the Poisson one
+        # a perfect fit (exact expected counts, or a kink through the last two points) is a
+        # legitimate maximum, not a separation problem
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+    return _Fit(res.params, res.bse, float(res.llf), math.nan, bool(res.converged))
+
+
+def _fit(counts: np.ndarray, design: np.ndarray, family: str,
+         start: np.ndarray | None = None, need_se: bool = True) -> _Fit:
+    """Maximum-likelihood fit of a log-link count model; ``params`` excludes NB's alpha.
+
+    NB2 has the Poisson model as its limit alpha -> 0. When the data show no overdispersion
+    the optimiser drifts towards that boundary; the supremum of the NB likelihood is then the
+    Poisson one, so the Poisson fit is returned with alpha = 0 (the NB Hessian is also
+    numerically useless there: its polygamma terms at 1/alpha -> inf can take minutes).
+    ``need_se=False`` skips the Hessian (profile and bootstrap fits only need the likelihood).
+    """
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    pois = _poisson(counts, design)
+    if family == "poisson":
+        return pois
+    k = design.shape[1]
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, HessianInversionWarning,
                                          RuntimeWarning))
         model = NegativeBinomial(counts, design, loglike_method="nb2")
-        if start is None:
-            pois = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
-            start = np.append(pois.params, 0.1)
-        # Newton diverges from Poisson starts on steep series (NaN reported as converged)
-        res = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0)
-        if not (res.mle_retvals.get("converged", False) and np.isfinite(res.llf)):
-            res = model.fit(start_params=start, method="nm", maxiter=20000, disp=0)
-            res = model.fit(start_params=res.params, method="bfgs", maxiter=1000, disp=0)
-    k = design.shape[1]
-    converged = bool(res.mle_retvals.get("converged", False)) and bool(np.isfinite(res.llf))
-    if not np.all(np.isfinite(res.params)):
-        raise ArithmeticError(f"negative-binomial fit did not converge (params {res.params})")
-    return _Fit(np.asarray(res.params[:k]), np.asarray(res.bse[:k]), float(res.llf),
-                float(res.params[k]), converged)
+        start = np.append(pois.params, 0.1) if start is None else start
+        # BFGS, not Newton: Newton diverges from Poisson starts on steep series (and then
+        # reports NaN estimates as converged)
+        res = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0,
+                        skip_hessian=True)
+        params, llf = np.asarray(res.params), float(res.llf)
+        converged = bool(res.mle_retvals.get("converged", False))
+        boundary = (not np.isfinite(llf) or llf <= pois.llf + 1e-9 or params[k] < 1e-8
+                    or not np.all(np.isfinite(params)))
+        if boundary:
+            return _Fit(pois.params, pois.bse, pois.llf, 0.0, pois.converged)
+        bse = np.sqrt(np.diag(np.linalg.inv(-model.hessian(params))))[:k] if need_se \
+            else np.full(k, math.nan)
+    return _Fit(params[:k], bse, llf, float(params[k]), converged)
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,8 @@ class LogLinearFit:
     year_from: int
     year_to: int
     n_years: int
+    intercept: float
+    origin: float
     slope: float
     slope_low: float
     slope_high: float
@@ -123,6 +137,10 @@ class LogLinearFit:
 
     def as_row(self) -> dict:
         return asdict(self)
+
+    def predict(self, years) -> np.ndarray:
+        """Fitted mean count for each year (for drawing the curve)."""
+        return np.exp(self.intercept + self.slope * (np.asarray(years, float) - self.origin))
 
 
 def doubling_time(slope: float) -> float:
@@ -154,7 +172,8 @@ def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> Lo
     low, high = slope - z * se, slope + z * se
     return LogLinearFit(
         family=family, year_from=int(y[0]), year_to=int(y[-1]), n_years=len(y),
-        slope=slope, slope_low=low, slope_high=high,
+        intercept=float(fit.params[0]), origin=float(y.mean()), slope=slope, slope_low=low,
+        slope_high=high,
         growth_rate=math.expm1(slope), growth_low=math.expm1(low), growth_high=math.expm1(high),
         doubling_time=doubling_time(slope), doubling_low=doubling_time(high),
         doubling_high=doubling_time(low), alpha=fit.alpha,
@@ -165,19 +184,29 @@ def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> Lo
 
 # --- segmented (broken-stick) model --------------------------------------------------------
 
+def _estimable(years: np.ndarray, counts: np.ndarray | None, tau: float, min_side: int) -> bool:
+    """``min_side`` years strictly on each side of ``tau`` (non-zero ones when counts are
+    given). With fewer than two non-zero counts on a side, the slope there runs off to
+    infinity (all-zero early years "separate") and the likelihood has no maximum."""
+    keep = np.ones_like(years, dtype=bool) if counts is None else counts > 0
+    return bool(np.sum(keep & (years < tau)) >= min_side
+                and np.sum(keep & (years > tau)) >= min_side)
+
+
 def break_grid(years, break_from: float, break_to: float, step: float = 1.0,
-               min_side: int = MIN_SIDE) -> np.ndarray:
-    """Candidate break years in ``[break_from, break_to]`` that leave ``min_side`` observed
-    years strictly before and strictly after the break (else a slope is not estimable)."""
-    y = np.sort(np.asarray(years, dtype=float))
+               min_side: int = MIN_SIDE, counts=None) -> np.ndarray:
+    """Candidate break years in ``[break_from, break_to]`` (every ``step``) that leave
+    ``min_side`` years, non-zero ones if ``counts`` is given, strictly before and after."""
+    y = np.asarray(years, dtype=float)
+    c = None if counts is None else np.asarray(counts, dtype=float)
     if step <= 0:
         raise ValueError(f"step must be positive, got {step}")
     grid = np.arange(break_from, break_to + step / 2, step)
-    ok = [(np.sum(y < t) >= min_side) and (np.sum(y > t) >= min_side) for t in grid]
-    grid = grid[np.asarray(ok, dtype=bool)]
+    grid = grid[np.asarray([_estimable(y, c, t, min_side) for t in grid], dtype=bool)]
     if grid.size == 0:
+        what = "years" if c is None else "years with a non-zero count"
         raise ValueError(f"no candidate break year in {break_from}-{break_to} leaves {min_side} "
-                         f"years on each side of the series {int(y[0])}-{int(y[-1])}")
+                         f"{what} on each side in the series {int(y.min())}-{int(y.max())}")
     return grid
 
 
@@ -186,18 +215,23 @@ def _hinge_design(y: np.ndarray, tau: float, origin: float) -> np.ndarray:
 
 
 def _profile(y: np.ndarray, c: np.ndarray, grid: np.ndarray, family: str,
-             null: _Fit) -> list[_Fit]:
+             null: _Fit | None = None) -> list[_Fit]:
+    """Fit of the broken stick at each candidate break (each started from its own Poisson
+    fit, which IRLS finds reliably)."""
     origin = y.mean()
-    start = None if family == "poisson" else np.append(np.append(null.params, 0.0),
-                                                       max(null.alpha, 1e-3))
-    return [_fit(c, _hinge_design(y, tau, origin), family, start) for tau in grid]
+    return [_fit(c, _hinge_design(y, tau, origin), family, need_se=False) for tau in grid]
 
 
 def _null_fit(y: np.ndarray, c: np.ndarray, family: str) -> _Fit:
-    return _fit(c, sm.add_constant(y - y.mean()), family)
+    return _fit(c, sm.add_constant(y - y.mean()), family, need_se=False)
 
 
-def _lr_statistic(y, c, grid, family) -> float:
+def _lr_statistic(y, c, grid, family, min_side: int = MIN_SIDE) -> float:
+    """LR of the best estimable break of the grid against no break (0 if none is estimable:
+    a simulated series can have more zeros than the observed one)."""
+    grid = grid[[_estimable(y, c, t, min_side) for t in grid]]
+    if grid.size == 0:
+        return 0.0
     null = _null_fit(y, c, family)
     best = max(f.llf for f in _profile(y, c, grid, family, null))
     return max(0.0, 2 * (best - null.llf))
@@ -229,12 +263,19 @@ class BreakFit:
     p_chi2: float
     p_bootstrap: float
     n_bootstrap: int
+    params: tuple[float, float, float]
+    origin: float
     profile: pd.DataFrame
 
     def as_row(self) -> dict:
         row = asdict(self)
         row.pop("profile")
         return row
+
+    def predict(self, years) -> np.ndarray:
+        """Fitted mean count of the best broken-stick model for each year."""
+        y = np.asarray(years, float)
+        return np.exp(_hinge_design(y, self.break_year, self.origin) @ np.asarray(self.params))
 
 
 def segmented(years, counts, break_from: float, break_to: float, *, family: str = "negbin",
@@ -251,7 +292,7 @@ def segmented(years, counts, break_from: float, break_to: float, *, family: str 
     beyond the searched range.
     """
     y, c = _arrays(years, counts)
-    grid = break_grid(y, break_from, break_to, step, min_side)
+    grid = break_grid(y, break_from, break_to, step, min_side, counts=c)
     null = _null_fit(y, c, family)
     fits = _profile(y, c, grid, family, null)
     llf = np.array([f.llf for f in fits])
@@ -259,7 +300,7 @@ def segmented(years, counts, break_from: float, break_to: float, *, family: str 
     lr = max(0.0, 2 * (llf[best] - null.llf))
     inside = grid[2 * (llf[best] - llf) <= stats.chi2.ppf(level, 1)]
     b1, b2 = fits[best].params[1], fits[best].params[2]
-    p_boot = _bootstrap_p(y, null, grid, family, lr, n_bootstrap, seed)
+    p_boot = _bootstrap_p(y, null, grid, family, lr, n_bootstrap, seed, min_side)
     return BreakFit(
         family=family, year_from=int(y[0]), year_to=int(y[-1]),
         grid_from=float(grid[0]), grid_to=float(grid[-1]), break_year=float(grid[best]),
@@ -268,12 +309,13 @@ def segmented(years, counts, break_from: float, break_to: float, *, family: str 
         growth_before=math.expm1(b1), growth_after=math.expm1(b1 + b2),
         lr=float(lr), p_chi2=float(stats.chi2.sf(lr, 1)), p_bootstrap=p_boot,
         n_bootstrap=n_bootstrap,
+        params=tuple(float(p) for p in fits[best].params), origin=float(y.mean()),
         profile=pd.DataFrame({"break_year": grid, "loglik": llf}),
     )
 
 
 def _bootstrap_p(y: np.ndarray, null: _Fit, grid: np.ndarray, family: str, lr: float,
-                 n_bootstrap: int, seed: int) -> float:
+                 n_bootstrap: int, seed: int, min_side: int = MIN_SIDE) -> float:
     """(1 + #{LR* >= LR}) / (B + 1) under the fitted no-break model; nan when B = 0."""
     if n_bootstrap <= 0:
         return math.nan
@@ -282,7 +324,7 @@ def _bootstrap_p(y: np.ndarray, null: _Fit, grid: np.ndarray, family: str, lr: f
     exceed = 0
     for _ in range(n_bootstrap):
         sim = _simulate(mu, family, null.alpha, rng)
-        exceed += _lr_statistic(y, sim, grid, family) >= lr - 1e-9
+        exceed += _lr_statistic(y, sim, grid, family, min_side) >= lr - 1e-9
     return (1 + exceed) / (n_bootstrap + 1)
 
 

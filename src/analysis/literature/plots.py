@@ -1,0 +1,237 @@
+"""Figures of notebook 01, in the style of the published literature-growth figures.
+
+- :func:`growth_figure`: bars per year and a cumulative line on a twin axis (the form of
+  Sharifi et al. 2021, Figure 1 and Allam et al. 2022, Figure 2). Years outside the series'
+  search window are drawn as a hatched grey band with their counts written out, never as bars,
+  so an incomplete year cannot look like a decline. The series' origin ("not the Web of Science
+  corpus of ...") is printed on the figure itself.
+- :func:`fit_figure`: the counts on a log scale with the log-linear and broken-stick fits and
+  the break year's CI.
+- :func:`facts_figure`: the published facts as quoted text, grouped by source figure. It has
+  no bars: the per-year values of the published figures are not available.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from analysis.literature import facts as facts_mod
+from analysis.literature.report import SeriesResult
+from analysis.literature.series import CountSeries
+
+BAR, LINE, OUTSIDE, FIT, BREAK = "#3b6ea5", "#c8553d", "0.88", "#2a9d8f", "#6a4c93"
+
+TEXT = {
+    "en": {
+        "year": "Year", "per_year": "Records per year", "cumulative": "Cumulative (search window)",
+        "outside": "outside the search window {w0}–{w1}: incomplete, not a decline",
+        "no_year": "{n} record(s) without a year are not shown.",
+        "source": "Source: {source}",
+        "observed": "observed (fitted years)", "excluded": "outside search window (not fitted)",
+        "loglinear": "log-linear {family}: {rate:+.0%}/yr",
+        "segmented": "broken stick ({family}), break {brk:g}",
+        "break_ci": "95% CI of the break year", "claim": "claimed surge year {year}",
+        "fit_title": "Growth fits: {title}",
+        "facts_title": "What the sources publish (quoted; per-year values not available)",
+        "fig": {"sharifi2021_fig1": "Sharifi et al. (2021), Figure 1 — Web of Science, "
+                                    "1991–early 2021",
+                "allam2022_fig2": "Allam et al. (2022), Figure 2 — 'Smart Urban Governance', "
+                                  "Web of Science, 1978–early 2022"},
+        "value": "value", "years": "years",
+    },
+    "fr": {
+        "year": "Année", "per_year": "Notices par an", "cumulative": "Cumul (fenêtre de recherche)",
+        "outside": "hors fenêtre de recherche {w0}–{w1} : incomplet, pas une baisse",
+        "no_year": "{n} notice(s) sans année ne sont pas représentées.",
+        "source": "Source : {source}",
+        "observed": "observé (années ajustées)", "excluded": "hors fenêtre (non ajusté)",
+        "loglinear": "log-linéaire {family} : {rate:+.0%}/an",
+        "segmented": "segmenté ({family}), rupture {brk:g}",
+        "break_ci": "IC 95 % de l'année de rupture", "claim": "année de l'essor annoncé {year}",
+        "fit_title": "Ajustements de croissance : {title}",
+        "facts_title": "Ce que publient les sources (citations ; valeurs annuelles non "
+                       "disponibles)",
+        "fig": {"sharifi2021_fig1": "Sharifi et al. (2021), figure 1 — Web of Science, "
+                                    "1991–début 2021",
+                "allam2022_fig2": "Allam et al. (2022), figure 2 — « Smart Urban Governance », "
+                                  "Web of Science, 1978–début 2022"},
+        "value": "valeur", "years": "années",
+    },
+}
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _outside_blocks(years: list[int]) -> list[list[int]]:
+    """Consecutive runs of years (each run becomes one hatched band)."""
+    blocks: list[list[int]] = []
+    for year in sorted(years):
+        if blocks and year == blocks[-1][-1] + 1:
+            blocks[-1].append(year)
+        else:
+            blocks.append([year])
+    return blocks
+
+
+def _mark_outside(ax, shown: pd.DataFrame, series: CountSeries, text: dict) -> None:
+    """Hatched band per run of out-of-window years, its counts written vertically inside."""
+    outside = shown[~shown["in_search_window"]]
+    counts = dict(zip(outside["year"], outside["records"], strict=True))
+    for block in _outside_blocks(list(counts)):
+        ax.axvspan(block[0] - 0.5, block[-1] + 0.5, facecolor=OUTSIDE, edgecolor="0.55",
+                   hatch="///", linewidth=0, zorder=0)
+        listing = ", ".join(f"{y}: {counts[y]}" for y in block)
+        note = text["outside"].format(w0=series.window[0], w1=series.window[1])
+        ax.text(np.mean(block), 0.5, f"{listing}\n{note}", transform=ax.get_xaxis_transform(),
+                ha="center", va="center", rotation=90, fontsize=7, color="0.2",
+                bbox={"facecolor": "white", "edgecolor": "0.6", "boxstyle": "round,pad=0.3"},
+                zorder=5)
+
+
+def _titles(fig: Figure, ax, series: CountSeries, lang: str, title: str) -> None:
+    ax.set_title(_wrap(series.origin[lang], 105), loc="left", fontsize=8, color="0.2")
+    fig.suptitle(title, x=0.02, y=1.0, ha="left", va="bottom", fontsize=12, fontweight="bold")
+
+
+def _footer(fig: Figure, series: CountSeries, lang: str) -> None:
+    text = TEXT[lang]
+    lines = [text["source"].format(source=series.source)]
+    if series.no_year:
+        lines.insert(0, text["no_year"].format(n=series.no_year))
+    fig.text(0.02, -0.02, _wrap(" ".join(lines), 150), fontsize=6.5, color="0.35",
+             ha="left", va="top")
+
+
+def growth_figure(series: CountSeries, lang: str, year_from: int, year_to: int,
+                  log_scale: bool = False) -> Figure:
+    """Bars per year and cumulative line; out-of-window years hatched and annotated."""
+    text = TEXT[lang]
+    shown = series.with_cumulative()
+    shown = shown[(shown["year"] >= year_from) & (shown["year"] <= year_to)]
+    inside = shown[shown["in_search_window"]]
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    ax.bar(inside["year"], inside["records"], color=BAR, width=0.75, zorder=2,
+           label=text["per_year"])
+    _mark_outside(ax, shown, series, text)
+    ax.set_xlabel(text["year"])
+    ax.set_ylabel(text["per_year"])
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlim(shown["year"].min() - 0.6, shown["year"].max() + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax2 = ax.twinx()
+    ax2.spines["right"].set_visible(True)
+    ax2.plot(inside["year"], inside["cumulative"], color=LINE, marker="o", markersize=3.5,
+             linewidth=1.8, zorder=3, label=text["cumulative"])
+    ax2.set_ylabel(text["cumulative"], color=LINE)
+    ax2.tick_params(axis="y", colors=LINE)
+    ax2.set_ylim(bottom=0)
+    handles = [*ax.get_legend_handles_labels()[0], *ax2.get_legend_handles_labels()[0]]
+    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+    _titles(fig, ax, series, lang, series.title[lang])
+    _footer(fig, series, lang)
+    return fig
+
+
+def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: int,
+               year_to: int) -> Figure:
+    """Observed counts (log scale), log-linear and broken-stick fits, break-year CI."""
+    text = TEXT[lang]
+    series = result.series
+    shown = series.shown(year_from, year_to)
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fitted = shown["year"].isin(result.years)
+    ax.scatter(shown.loc[fitted, "year"], shown.loc[fitted, "records"].clip(lower=0.5),
+               color=BAR, zorder=4, label=text["observed"])
+    excluded = shown[~fitted & (shown["records"] > 0)]
+    if len(excluded):
+        ax.scatter(excluded["year"], excluded["records"], facecolors="none", edgecolors="0.5",
+                   zorder=4, label=text["excluded"])
+    grid = np.linspace(min(result.years), max(result.years), 200)
+    for fit, style in zip(result.fits, (":", "--"), strict=True):
+        ax.plot(grid, fit.predict(grid), style, color=FIT, linewidth=1.4,
+                label=text["loglinear"].format(family=fit.family, rate=fit.growth_rate))
+    brk = result.best_break()
+    if brk is not None:
+        ax.plot(grid, brk.predict(grid), color=BREAK, linewidth=2,
+                label=text["segmented"].format(family=brk.family, brk=brk.break_year))
+        ax.axvspan(brk.break_low - 0.1, brk.break_high + 0.1, color=BREAK, alpha=0.12,
+                   label=text["break_ci"])
+    ax.axvline(claimed_year, color="0.3", linestyle=(0, (1, 2)), linewidth=1,
+               label=text["claim"].format(year=claimed_year))
+    ax.set_yscale("log")
+    ax.set_xlabel(text["year"])
+    ax.set_ylabel(text["per_year"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower right", fontsize=7.5, frameon=False)
+    _titles(fig, ax, series, lang, text["fit_title"].format(title=series.title[lang]))
+    _footer(fig, series, lang)
+    return fig
+
+
+def facts_figure(table: pd.DataFrame, lang: str) -> Figure:
+    """The quoted facts about the two published figures, as text (no bars)."""
+    text = TEXT[lang]
+    groups = [(key, table[table["figure"] == key]) for key in facts_mod.FIGURES]
+    lines = sum(2 + sum(_fact_height(r) for _, r in rows.iterrows()) for _, rows in groups)
+    fig = plt.figure(figsize=(10, 0.6 + 0.165 * lines))
+    fig.suptitle(text["facts_title"], x=0.02, ha="left", fontsize=12, fontweight="bold")
+    y = 1.0
+    step = 1.0 / lines
+    for key, rows in groups:
+        y -= step
+        fig.text(0.02, y, text["fig"][key], fontsize=10, fontweight="bold", va="top")
+        y -= step
+        for _, row in rows.iterrows():
+            head = f"{row['source']} — {row['location']}"
+            value = facts_mod.value_text(row, lang)
+            period = facts_mod.period_text(row)
+            fig.text(0.03, y, _wrap(head, 60), fontsize=7.5, va="top", fontweight="bold")
+            fig.text(0.62, y, _wrap(f"{row['quantity']}: {value}", 45), fontsize=7.5, va="top")
+            fig.text(0.93, y, period, fontsize=7.5, va="top")
+            quote = _wrap(f"« {row['quote']} »" if lang == "fr" else f"“{row['quote']}”", 80)
+            fig.text(0.05, y - step * _head_height(row), quote, fontsize=7, va="top",
+                     style="italic", color="0.25")
+            y -= step * _fact_height(row)
+    return fig
+
+
+def _head_height(row: pd.Series) -> int:
+    head = len(textwrap.wrap(f"{row['source']} — {row['location']}", 60))
+    value = len(textwrap.wrap(f"{row['quantity']}: value", 45))
+    return max(head, value)
+
+
+def _fact_height(row: pd.Series) -> int:
+    return _head_height(row) + len(textwrap.wrap(row["quote"], 80)) + 1
+
+
+def alt_growth(series: CountSeries, lang: str, year_from: int, year_to: int) -> str:
+    """Alt text computed from the plotted data, so it follows the data."""
+    rows = series.in_window(year_from, year_to)
+    outside = series.shown(year_from, year_to)
+    outside = outside[~outside["in_search_window"]]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    if lang == "fr":
+        text = (f"Diagramme en barres des notices par an de {int(first.year)} à "
+                f"{int(last.year)} ({int(first.records)} puis {int(last.records)}), avec une "
+                f"courbe de cumul atteignant {int(rows['records'].sum())}.")
+        if len(outside):
+            text += (" Les années " + ", ".join(map(str, outside["year"])) +
+                     " sont hors de la fenêtre de recherche : bande hachurée, pas de barre.")
+        return text
+    text = (f"Bar chart of records per year from {int(first.year)} to {int(last.year)} "
+            f"({int(first.records)} to {int(last.records)}), with a cumulative line reaching "
+            f"{int(rows['records'].sum())}.")
+    if len(outside):
+        text += (" Years " + ", ".join(map(str, outside["year"])) +
+                 " lie outside the search window: hatched band, no bar.")
+    return text

@@ -1,0 +1,188 @@
+"""Run the growth statistics on each series and lay the results out as tables (notebook 01).
+
+Everything here is bookkeeping around :mod:`analysis.literature.growth`: which years enter the
+fits (in the search window AND in [year_from, year_to]), which year pairs get a fold change,
+and one verdict per claim and series.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.literature import growth
+from analysis.literature.series import CountSeries
+
+
+@dataclass(frozen=True)
+class GrowthConfig:
+    """Notebook parameters that drive the statistics."""
+
+    year_from: int
+    year_to: int
+    break_from: float
+    break_to: float
+    break_step: float = 1.0
+    n_bootstrap: int = 199
+    seed: int = growth.SEED
+    surge_year: int = 2015
+    surge_tolerance: float = 2.0
+    claim_from: int = 2015
+    claim_to: int = 2021
+    claim_fold: float = 10.0
+    fold_pairs: tuple[tuple[int, int], ...] = ()
+    alpha: float = 0.05
+
+
+@dataclass
+class SeriesResult:
+    series: CountSeries
+    years: list[int]
+    fits: list[growth.LogLinearFit] = field(default_factory=list)
+    breaks: list[growth.BreakFit] = field(default_factory=list)
+    folds: list[tuple[growth.FoldChange | None, str]] = field(default_factory=list)
+    cagr: float = math.nan
+    verdicts: list[growth.Verdict] = field(default_factory=list)
+    skipped: str = ""
+
+    def best_break(self, family: str = "negbin") -> growth.BreakFit | None:
+        return next((b for b in self.breaks if b.family == family), None)
+
+
+def parse_pairs(text: str) -> tuple[tuple[int, int], ...]:
+    """``"2015-2019, 2010-2019"`` -> ``((2015, 2019), (2010, 2019))``."""
+    pairs = []
+    for item in str(text).split(","):
+        if item.strip():
+            first, last = (int(part) for part in item.split("-"))
+            pairs.append((first, last))
+    return tuple(pairs)
+
+
+def analyse(series: CountSeries, cfg: GrowthConfig, lang: str = "en") -> SeriesResult:
+    """Fits, break, fold changes, CAGR and verdicts for one series."""
+    rows = series.in_window(cfg.year_from, cfg.year_to)
+    years = [int(y) for y in rows["year"]]
+    counts = [int(c) for c in rows["records"]]
+    result = SeriesResult(series, years)
+    window_counts = series.as_dict()
+    result.folds = [_fold(window_counts, series.window, a, b)
+                    for a, b in (*cfg.fold_pairs, (cfg.claim_from, cfg.claim_to))]
+    result.verdicts.append(growth.tenfold_verdict(
+        series.key, window_counts, series.window, cfg.claim_from, cfg.claim_to,
+        cfg.claim_fold, lang=lang))
+    if len(years) < 5:
+        result.skipped = f"{len(years)} in-window years in {cfg.year_from}-{cfg.year_to}"
+        result.verdicts.insert(0, growth.Verdict(
+            f"surge since {cfg.surge_year}", series.key, growth.NOT_TESTABLE, result.skipped))
+        return result
+    result.fits = [growth.loglinear(years, counts, family) for family in growth.FAMILIES]
+    # The bootstrap (the costly part) runs for the negative binomial only: it carries the
+    # verdict, while the Poisson fit is shown for comparison and is visibly overdispersed.
+    result.breaks = [growth.segmented(years, counts, cfg.break_from, cfg.break_to,
+                                      family=family, step=cfg.break_step,
+                                      n_bootstrap=cfg.n_bootstrap if family == "negbin" else 0,
+                                      seed=cfg.seed)
+                     for family in growth.FAMILIES]
+    result.cagr = growth.cagr(years[0], counts[0], years[-1], counts[-1])
+    result.verdicts.insert(0, growth.surge_verdict(
+        series.key, result.best_break(), cfg.surge_year, cfg.surge_tolerance, cfg.alpha, lang))
+    return result
+
+
+def _fold(counts: dict[int, int], window: tuple[int, int], first: int,
+          last: int) -> tuple[growth.FoldChange | None, str]:
+    outside = [y for y in (first, last) if y not in counts]
+    if outside:
+        return None, (f"{first}-{last}: {', '.join(map(str, outside))} outside the search "
+                      f"window {window[0]}-{window[1]}")
+    return growth.fold_change(first, counts[first], last, counts[last]), ""
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def _pct(x: float) -> float:
+    return round(100 * x, 1) if math.isfinite(x) else math.nan
+
+
+def _yrs(x: float) -> float:
+    return round(x, 2) if math.isfinite(x) else math.nan
+
+
+def growth_table(results: list[SeriesResult]) -> pd.DataFrame:
+    """One row per series and family: growth rate and doubling time with 95% CIs, and CAGR."""
+    rows = []
+    for res in results:
+        for fit in res.fits:
+            rows.append({
+                "series": res.series.key, "model": f"log-linear {fit.family}",
+                "years": f"{fit.year_from}-{fit.year_to}", "n_years": fit.n_years,
+                "growth_pct_per_year": _pct(fit.growth_rate),
+                "growth_ci_low": _pct(fit.growth_low), "growth_ci_high": _pct(fit.growth_high),
+                "doubling_years": _yrs(fit.doubling_time),
+                "doubling_ci_low": _yrs(fit.doubling_low),
+                "doubling_ci_high": _yrs(fit.doubling_high),
+                "nb_alpha": round(fit.alpha, 4) if math.isfinite(fit.alpha) else math.nan,
+                "pearson_dispersion": round(fit.pearson_dispersion, 2),
+                "cagr_pct_bibliometrix": _pct(res.cagr),
+            })
+    return pd.DataFrame(rows)
+
+
+def break_table(results: list[SeriesResult]) -> pd.DataFrame:
+    """One row per series and family: break year, its CI, growth before/after, LR test."""
+    rows = []
+    for res in results:
+        for brk in res.breaks:
+            rows.append({
+                "series": res.series.key, "model": f"segmented {brk.family}",
+                "break_search": f"{brk.grid_from:g}-{brk.grid_to:g}",
+                "break_year": brk.break_year, "break_ci_low": brk.break_low,
+                "break_ci_high": brk.break_high, "ci_at_search_edge": brk.ci_at_grid_edge,
+                "growth_before_pct": _pct(brk.growth_before),
+                "growth_after_pct": _pct(brk.growth_after),
+                "lr_statistic": round(brk.lr, 2),
+                "p_chi2_approx": float(f"{brk.p_chi2:.3g}"),
+                "p_bootstrap": round(brk.p_bootstrap, 4) if brk.n_bootstrap else math.nan,
+                "n_bootstrap": brk.n_bootstrap,
+            })
+    return pd.DataFrame(rows)
+
+
+def fold_table(results: list[SeriesResult]) -> pd.DataFrame:
+    """Fold changes between year pairs with exact conditional 95% CIs (or why not)."""
+    rows = []
+    for res in results:
+        for fold, why in res.folds:
+            if fold is None:
+                first, last = why.split(":")[0].split("-")
+                rows.append({"series": res.series.key, "year_from": int(first),
+                             "year_to": int(last), "count_from": pd.NA, "count_to": pd.NA,
+                             "fold_change": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                             "note": why})
+                continue
+            rows.append({"series": res.series.key, "year_from": fold.year_from,
+                         "year_to": fold.year_to, "count_from": fold.count_from,
+                         "count_to": fold.count_to, "fold_change": round(fold.ratio, 3),
+                         "ci_low": round(fold.low, 3), "ci_high": round(fold.high, 3),
+                         "note": "exact conditional (Clopper-Pearson) CI, Poisson counts"})
+    return pd.DataFrame(rows)
+
+
+def claims_table(results: list[SeriesResult]) -> pd.DataFrame:
+    """One verdict per claim and series."""
+    return pd.DataFrame([{"claim": v.claim, "series": v.series, "verdict": v.verdict,
+                          "evidence": v.evidence}
+                         for res in results for v in res.verdicts])
+
+
+def counts_table(series: list[CountSeries], year_from: int, year_to: int) -> pd.DataFrame:
+    """The plotted counts, long form, with the window flag and the cumulative in-window total."""
+    columns = ["series", "year", "records", "in_search_window", "cumulative"]
+    frames = []
+    for s in series:
+        rows = s.with_cumulative().assign(series=s.key)
+        frames.append(rows[(rows["year"] >= year_from) & (rows["year"] <= year_to)][columns])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -1,0 +1,251 @@
+"""The count series notebook 01 can show, each with its search window and its origin.
+
+Three kinds, all INDEPENDENT of the Web of Science corpora behind the published figures:
+
+- ``corpus_all`` / ``corpus_governance``: the committed counts derived from the smart-city SLR
+  corpus (``data/literature/corpus_counts.csv``, search window 2009–2019);
+- ``openalex``: every dated snapshot in ``data/literature/openalex/`` (written by
+  ``python -m analysis.literature openalex``), one series each;
+- ``export``: a researcher's own exports (Web of Science, Scopus, RIS...), read with
+  :func:`analysis.literature.read_records`, de-duplicated, and counted.
+
+A year outside a series' search window (or not yet complete when a snapshot was taken) is kept
+but flagged: the figures mark it and the fits leave it out, so it is never read as a decline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import datapackage, paths, trace
+from analysis.errors import DataError, ParameterError
+from analysis.literature import corpus
+
+CORPUS_SERIES = tuple(corpus.SERIES)
+
+_NOT_WOS = {
+    "en": "not the Web of Science corpus of {paper}",
+    "fr": "pas le corpus Web of Science de {paper}",
+}
+_PAPER = {"corpus_all": "Sharifi et al. 2021", "corpus_governance": "Allam et al. 2022"}
+_CORPUS_TITLE = {
+    "corpus_all": {"en": "Smart-city articles per year",
+                   "fr": "Articles « smart city » par an"},
+    "corpus_governance": {"en": "Smart-city articles mentioning governance, per year",
+                          "fr": "Articles « smart city » mentionnant la gouvernance, par an"},
+}
+_CORPUS_ORIGIN = {
+    "en": "Independent corpus (yusufbzk/SLR-Text-Mining, Citavi export, {w0}–{w1})",
+    "fr": "Corpus indépendant (yusufbzk/SLR-Text-Mining, export Citavi, {w0}–{w1})",
+}
+_GOVERNANCE_NOTE = {
+    "en": "subset: 'governance' in title or abstract",
+    "fr": "sous-ensemble : « governance » dans le titre ou le résumé",
+}
+
+
+@dataclass(frozen=True)
+class CountSeries:
+    """Annual counts with the window inside which they are complete.
+
+    ``counts`` has columns ``year``, ``records`` and ``in_search_window`` (one row per year,
+    zeros included); ``no_year`` counts records without a year; ``title`` and ``origin`` are
+    per-language strings for the figure (``origin`` is the "this is not the Web of Science
+    corpus" subtitle); ``source`` is the provenance line written beside figures and tables.
+    """
+
+    key: str
+    title: dict[str, str]
+    origin: dict[str, str]
+    source: str
+    counts: pd.DataFrame
+    window: tuple[int, int]
+    no_year: int = 0
+
+    def in_window(self, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+        """Rows inside the search window and inside [year_from, year_to]: what the fits use."""
+        rows = self.counts[self.counts["in_search_window"]]
+        if year_from is not None:
+            rows = rows[rows["year"] >= year_from]
+        if year_to is not None:
+            rows = rows[rows["year"] <= year_to]
+        return rows.reset_index(drop=True)
+
+    def shown(self, year_from: int, year_to: int) -> pd.DataFrame:
+        """Rows of [year_from, year_to], in and out of the window (what the figure shows)."""
+        rows = self.counts
+        return rows[(rows["year"] >= year_from) & (rows["year"] <= year_to)].reset_index(drop=True)
+
+    def with_cumulative(self) -> pd.DataFrame:
+        """Counts plus ``cumulative``: the running total over in-window years (empty outside
+        the window, where an incomplete year must not extend the curve)."""
+        out = self.counts.copy()
+        inside = out["in_search_window"]
+        out["cumulative"] = out["records"].where(inside, 0).cumsum().where(inside)
+        return out
+
+    def as_dict(self) -> dict[int, int]:
+        """``{year: records}`` of the in-window years."""
+        rows = self.in_window()
+        return dict(zip(rows["year"].astype(int), rows["records"].astype(int), strict=True))
+
+
+def _frame(per_year: dict[int, int], window: tuple[int, int]) -> pd.DataFrame:
+    years = sorted(per_year)
+    return pd.DataFrame({
+        "year": years,
+        "records": [int(per_year[y]) for y in years],
+        "in_search_window": [window[0] <= y <= window[1] for y in years],
+    })
+
+
+# --- the committed corpus series -----------------------------------------------------------
+
+def corpus_series(key: str) -> CountSeries:
+    """``corpus_all`` or ``corpus_governance`` from the committed, checksum-verified counts."""
+    if key not in CORPUS_SERIES:
+        raise ParameterError(f"unknown corpus series {key!r} (known: {', '.join(CORPUS_SERIES)})")
+    counts = datapackage.load(corpus.COUNTS_RESOURCE)
+    definition = datapackage.load(corpus.SERIES_RESOURCE).set_index("series").loc[key]
+    window = (int(definition["search_window_from"]), int(definition["search_window_to"]))
+    rows = counts[counts["series"] == key]
+    dated = rows[rows["year"].notna()]
+    per_year = dict(zip(dated["year"].astype(int), dated["records"].astype(int), strict=True))
+    origin = {}
+    for lang in ("en", "fr"):
+        text = _CORPUS_ORIGIN[lang].format(w0=window[0], w1=window[1])
+        if key == "corpus_governance":
+            text += f"; {_GOVERNANCE_NOTE[lang]}"
+        origin[lang] = f"{text} — {_NOT_WOS[lang].format(paper=_PAPER[key])}"
+    return CountSeries(
+        key=key, title=_CORPUS_TITLE[key], origin=origin, window=window,
+        counts=_frame(per_year, window),
+        no_year=int(rows.loc[rows["year"].isna(), "records"].sum()),
+        source=f"data/literature/corpus_counts.csv (derived from {definition['source']}, "
+               f"GPL-3.0; selection: {definition['selection']})",
+    )
+
+
+# --- OpenAlex snapshots -----------------------------------------------------------------------
+
+_OPENALEX_KEYS = ("query", "year_from", "year_to", "url", "retrieved", "counts")
+
+
+def openalex_snapshots(folder: Path | None = None) -> list[Path]:
+    """Snapshot files present, sorted by name (``<series>_<from>-<to>_<day>.json``)."""
+    folder = Path(folder or paths.OPENALEX_SNAPSHOTS)
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def openalex_series(path: Path) -> CountSeries:
+    """One snapshot as a series; the retrieval year and later ones count as incomplete."""
+    path = Path(path)
+    try:
+        snap = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    missing = [k for k in _OPENALEX_KEYS if k not in snap]
+    if missing:
+        raise DataError(f"{path}: OpenAlex snapshot lacks {', '.join(missing)} "
+                        f"(expected keys: {', '.join(_OPENALEX_KEYS)})")
+    retrieved = date.fromisoformat(str(snap["retrieved"])[:10])
+    window = (int(snap["year_from"]), min(int(snap["year_to"]), retrieved.year - 1))
+    per_year = {int(y): int(n) for y, n in snap["counts"].items()}
+    trace.record_input(path, resource="openalex_snapshot")
+    name = path.stem.split("_")[0]
+    query = snap["query"]
+    origin = {
+        "en": f"Independent OpenAlex series (query {query}, retrieved {retrieved}, CC0) — "
+              "not the Web of Science corpus of Sharifi et al. 2021 or Allam et al. 2022",
+        "fr": f"Série OpenAlex indépendante (requête {query}, extraite le {retrieved}, CC0) — "
+              "pas le corpus Web of Science de Sharifi et al. 2021 ni d'Allam et al. 2022",
+    }
+    return CountSeries(
+        key=f"openalex:{name}", origin=origin, window=window, counts=_frame(per_year, window),
+        title={"en": f"OpenAlex works per year ({name})",
+               "fr": f"Travaux OpenAlex par an ({name})"},
+        source=f"{paths.relative(path)} ({snap['url']}, retrieved {snap['retrieved']}, CC0)",
+    )
+
+
+# --- a researcher's own exports ---------------------------------------------------------------
+
+def export_series(files: list[str | Path], window: tuple[int, int] | None = None) -> CountSeries:
+    """Count the researcher's export files (any format ``read_records`` knows), de-duplicated.
+
+    ``window`` is the search window of the export (e.g. 1991–2020 for a search run in early
+    2021); by default the years seen. Years outside it are flagged like 2020–2021 in the corpus.
+    """
+    from analysis.literature import DedupeStats, deduplicate, iter_many, tally
+
+    if not files:
+        raise ParameterError("export_files is empty: give one or more export files")
+    stats = DedupeStats()
+    report = tally(deduplicate(iter_many(files), stats))
+    if not report.per_year:
+        raise DataError(f"{', '.join(map(str, files))}: no record with a year")
+    for file in files:
+        trace.record_input(Path(file), resource="researcher_export")
+    years = list(report.per_year)
+    window = window or (min(years), max(years))
+    names = ", ".join(Path(f).name for f in files)
+    origin = {
+        "en": f"Researcher's export ({names}; {stats.removed} duplicates removed) — identical "
+              "to a published figure only with the paper's query, database and search date",
+        "fr": f"Export du chercheur ({names} ; {stats.removed} doublons retirés) — identique à "
+              "une figure publiée seulement avec la requête, la base et la date de l'article",
+    }
+    return CountSeries(
+        key="export", origin=origin, window=window, counts=_frame(report.per_year, window),
+        title={"en": "Records per year in your export", "fr": "Notices par an dans votre export"},
+        no_year=report.without_year, source=f"researcher's export files: {names}",
+    )
+
+
+# --- choosing series from notebook parameters --------------------------------------------------
+
+def parse_list(text: str) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (notebook parameters are plain strings)."""
+    return [item.strip() for item in str(text).split(",") if item.strip()]
+
+
+def parse_window(text: str) -> tuple[int, int] | None:
+    """``"1991-2020"`` -> ``(1991, 2020)``; ``""`` -> None."""
+    text = str(text).strip()
+    if not text:
+        return None
+    try:
+        first, last = (int(part) for part in text.split("-"))
+    except ValueError as exc:
+        raise ParameterError(f"export_window {text!r}: expected 'YYYY-YYYY'") from exc
+    if first > last:
+        raise ParameterError(f"export_window {text!r}: first year after last year")
+    return first, last
+
+
+def select(names: list[str], export_files: list[str] | None = None,
+           export_window: tuple[int, int] | None = None) -> list[CountSeries]:
+    """The series asked for: corpus names, ``openalex`` (every snapshot) and ``export``.
+
+    ``openalex`` with no snapshot present is skipped (an offline build has none); an unknown
+    name is an error listing the known ones.
+    """
+    chosen: list[CountSeries] = []
+    for name in names:
+        if name in CORPUS_SERIES:
+            chosen.append(corpus_series(name))
+        elif name == "openalex":
+            chosen += [openalex_series(p) for p in openalex_snapshots()]
+        elif name == "export":
+            chosen.append(export_series(export_files or [], export_window))
+        else:
+            known = ", ".join([*CORPUS_SERIES, "openalex", "export"])
+            raise ParameterError(f"parameter series: unknown series {name!r} (known: {known})")
+    if export_files and "export" not in names:
+        chosen.append(export_series(export_files, export_window))
+    return chosen
