@@ -411,6 +411,15 @@ _SURGE_TEXT = {
 }
 
 
+def surge_claim(year: int, lang: str = "en") -> str:
+    return {"en": f"surge since {year}", "fr": f"essor depuis {year}"}[lang]
+
+
+def fold_claim(threshold: float, year_from: int, year_to: int, lang: str = "en") -> str:
+    return {"en": f"more than x{threshold:g} between {year_from} and {year_to}",
+            "fr": f"plus de x{threshold:g} entre {year_from} et {year_to}"}[lang]
+
+
 @dataclass(frozen=True)
 class Verdict:
     claim: str
@@ -424,7 +433,7 @@ def surge_verdict(series: str, fit: BreakFit, claimed_year: int = 2015, near: fl
     """"Surge since 2015": a significant break, within ``near`` years of 2015, after which
     growth is faster. Significance uses the bootstrap p-value when available."""
     text = _SURGE_TEXT[lang]
-    claim = f"surge since {claimed_year}"
+    claim = surge_claim(claimed_year, lang)
     p = fit.p_bootstrap if not math.isnan(fit.p_bootstrap) else fit.p_chi2
     values = {"p": p, "brk": fit.break_year, "lo": fit.break_low, "hi": fit.break_high,
               "near": near, "year": claimed_year, "before": fit.growth_before,
@@ -461,7 +470,7 @@ def tenfold_verdict(series: str, counts: dict[int, int], window: tuple[int, int]
     (a year outside it is incomplete, not low). Supported when the CI lies above the
     threshold, not supported when it lies below, inconclusive otherwise."""
     text = _FOLD_TEXT[lang]
-    claim = f"more than x{threshold:g} between {year_from} and {year_to}"
+    claim = fold_claim(threshold, year_from, year_to, lang)
     missing = [y for y in (year_from, year_to) if not (window[0] <= y <= window[1]
                                                        and y in counts)]
     if missing:

@@ -33,7 +33,7 @@ TEXT = {
         "outside": "outside the search window {w0}–{w1}: incomplete, not a decline",
         "no_year": "{n} record(s) without a year are not shown.",
         "source": "Source: {source}",
-        "observed": "observed (fitted years)", "excluded": "outside search window (not fitted)",
+        "observed": "observed (fitted years; zeros not drawn on the log scale)",
         "loglinear": "log-linear {family}: {rate:+.0%}/yr",
         "segmented": "broken stick ({family}), break {brk:g}",
         "break_ci": "95% CI of the break year", "claim": "claimed surge year {year}",
@@ -50,7 +50,7 @@ TEXT = {
         "outside": "hors fenêtre de recherche {w0}–{w1} : incomplet, pas une baisse",
         "no_year": "{n} notice(s) sans année ne sont pas représentées.",
         "source": "Source : {source}",
-        "observed": "observé (années ajustées)", "excluded": "hors fenêtre (non ajusté)",
+        "observed": "observé (années ajustées ; zéros non tracés en échelle log)",
         "loglinear": "log-linéaire {family} : {rate:+.0%}/an",
         "segmented": "segmenté ({family}), rupture {brk:g}",
         "break_ci": "IC 95 % de l'année de rupture", "claim": "année de l'essor annoncé {year}",
@@ -148,13 +148,9 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
     series = result.series
     shown = series.shown(year_from, year_to)
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    fitted = shown["year"].isin(result.years)
-    ax.scatter(shown.loc[fitted, "year"], shown.loc[fitted, "records"].clip(lower=0.5),
-               color=BAR, zorder=4, label=text["observed"])
-    excluded = shown[~fitted & (shown["records"] > 0)]
-    if len(excluded):
-        ax.scatter(excluded["year"], excluded["records"], facecolors="none", edgecolors="0.5",
-                   zorder=4, label=text["excluded"])
+    fitted = shown[shown["year"].isin(result.years) & (shown["records"] > 0)]
+    ax.scatter(fitted["year"], fitted["records"], color=BAR, zorder=4, label=text["observed"])
+    _mark_outside(ax, shown, series, text)
     grid = np.linspace(min(result.years), max(result.years), 200)
     for fit, style in zip(result.fits, (":", "--"), strict=True):
         ax.plot(grid, fit.predict(grid), style, color=FIT, linewidth=1.4,
@@ -171,47 +167,52 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
     ax.set_xlabel(text["year"])
     ax.set_ylabel(text["per_year"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="lower right", fontsize=7.5, frameon=False)
+    ax.set_xlim(shown["year"].min() - 0.6, shown["year"].max() + 0.6)
+    ax.legend(loc="upper left", fontsize=7.5, frameon=False)
     _titles(fig, ax, series, lang, text["fit_title"].format(title=series.title[lang]))
     _footer(fig, series, lang)
     return fig
 
 
+def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
+    """(heading, quote, bullet lines): rows that rest on the same quote share one block."""
+    blocks: dict[tuple[str, str, str], list[str]] = {}
+    for _, row in rows.iterrows():
+        key = (row["source"], row["location"], row["quote"])
+        period = facts_mod.period_text(row)
+        value = facts_mod.value_text(row, lang)
+        bullet = f"• {row['quantity']}: {value}" + (f"  [{period}]" if period else "")
+        blocks.setdefault(key, []).append(bullet)
+    return [(f"{src} — {loc}", quote, bullets) for (src, loc, quote), bullets in blocks.items()]
+
+
 def facts_figure(table: pd.DataFrame, lang: str) -> Figure:
     """The quoted facts about the two published figures, as text (no bars)."""
     text = TEXT[lang]
-    groups = [(key, table[table["figure"] == key]) for key in facts_mod.FIGURES]
-    lines = sum(2 + sum(_fact_height(r) for _, r in rows.iterrows()) for _, rows in groups)
-    fig = plt.figure(figsize=(10, 0.6 + 0.165 * lines))
-    fig.suptitle(text["facts_title"], x=0.02, ha="left", fontsize=12, fontweight="bold")
-    y = 1.0
-    step = 1.0 / lines
-    for key, rows in groups:
-        y -= step
-        fig.text(0.02, y, text["fig"][key], fontsize=10, fontweight="bold", va="top")
-        y -= step
-        for _, row in rows.iterrows():
-            head = f"{row['source']} — {row['location']}"
-            value = facts_mod.value_text(row, lang)
-            period = facts_mod.period_text(row)
-            fig.text(0.03, y, _wrap(head, 60), fontsize=7.5, va="top", fontweight="bold")
-            fig.text(0.62, y, _wrap(f"{row['quantity']}: {value}", 45), fontsize=7.5, va="top")
-            fig.text(0.93, y, period, fontsize=7.5, va="top")
-            quote = _wrap(f"« {row['quote']} »" if lang == "fr" else f"“{row['quote']}”", 80)
-            fig.text(0.05, y - step * _head_height(row), quote, fontsize=7, va="top",
-                     style="italic", color="0.25")
-            y -= step * _fact_height(row)
+    open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
+    lines: list[tuple[str, dict]] = []  # (text, style) one per printed line
+    for key in facts_mod.FIGURES:
+        lines.append((text["fig"][key], {"fontsize": 10, "fontweight": "bold", "x": 0.0}))
+        for heading, quote, bullets in _fact_blocks(table[table["figure"] == key], lang):
+            lines.append((heading, {"fontsize": 8, "fontweight": "bold", "x": 0.01}))
+            for part in textwrap.wrap(f"{open_q}{quote}{close_q}", 125):
+                lines.append((part, {"fontsize": 7.5, "style": "italic", "color": "0.25",
+                                     "x": 0.03}))
+            for bullet in bullets:
+                for k, part in enumerate(textwrap.wrap(bullet, 120)):
+                    lines.append((part, {"fontsize": 7.5, "x": 0.03 if k == 0 else 0.045}))
+        lines.append(("", {}))
+    line_height, top = 0.17, 0.2  # inches
+    height = top + line_height * len(lines)
+    fig = plt.figure(figsize=(10, height))
+    fig.suptitle(text["facts_title"], x=0.0, y=1.0, ha="left", va="bottom", fontsize=12,
+                 fontweight="bold")
+    for index, (line, style) in enumerate(lines):
+        if line:
+            style = dict(style)
+            x = style.pop("x")
+            fig.text(x, 1 - (top + line_height * index) / height, line, va="top", **style)
     return fig
-
-
-def _head_height(row: pd.Series) -> int:
-    head = len(textwrap.wrap(f"{row['source']} — {row['location']}", 60))
-    value = len(textwrap.wrap(f"{row['quantity']}: value", 45))
-    return max(head, value)
-
-
-def _fact_height(row: pd.Series) -> int:
-    return _head_height(row) + len(textwrap.wrap(row["quote"], 80)) + 1
 
 
 def alt_growth(series: CountSeries, lang: str, year_from: int, year_to: int) -> str:

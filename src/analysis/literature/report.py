@@ -76,7 +76,8 @@ def analyse(series: CountSeries, cfg: GrowthConfig, lang: str = "en") -> SeriesR
     if len(years) < 5:
         result.skipped = f"{len(years)} in-window years in {cfg.year_from}-{cfg.year_to}"
         result.verdicts.insert(0, growth.Verdict(
-            f"surge since {cfg.surge_year}", series.key, growth.NOT_TESTABLE, result.skipped))
+            growth.surge_claim(cfg.surge_year, lang), series.key, growth.NOT_TESTABLE,
+            result.skipped))
         return result
     result.fits = [growth.loglinear(years, counts, family) for family in growth.FAMILIES]
     # The bootstrap (the costly part) runs for the negative binomial only: it carries the
@@ -186,3 +187,65 @@ def counts_table(series: list[CountSeries], year_from: int, year_to: int) -> pd.
         rows = s.with_cumulative().assign(series=s.key)
         frames.append(rows[(rows["year"] >= year_from) & (rows["year"] <= year_to)][columns])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+# --- reading the results in words ---------------------------------------------------------------
+
+_SUMMARY = {
+    "en": {
+        "series": "**{key}** ({y0}–{y1}, {n} years in the search window): the negative-binomial "
+                  "log-linear fit gives {rate:.0f}% a year (95% CI {lo:.0f}–{hi:.0f}%), a "
+                  "doubling time of {dbl:.1f} years; the bibliometrix CAGR is {cagr}.",
+        "break": " The best broken stick puts the change in growth rate at {brk:g} (95% profile "
+                 "CI {blo:g}–{bhi:g}): {before:.0f}% a year before, {after:.0f}% after "
+                 "(bootstrap p = {p:.3f}, B = {b}).",
+        "verdict": "- *{claim}* — **{verdict}**: {evidence}.",
+        "skipped": "**{key}**: too few in-window years for the fits ({why}).",
+        "none": "No series was selected.",
+    },
+    "fr": {
+        "series": "**{key}** ({y0}–{y1}, {n} années dans la fenêtre de recherche) : l'ajustement "
+                  "log-linéaire binomial négatif donne {rate:.0f} % par an (IC 95 % "
+                  "{lo:.0f}–{hi:.0f} %), soit un doublement en {dbl:.1f} ans ; le taux annuel "
+                  "composé (bibliometrix) est {cagr}.",
+        "break": " Le meilleur modèle segmenté place le changement de taux de croissance en "
+                 "{brk:g} (IC 95 % de profil {blo:g}–{bhi:g}) : {before:.0f} % par an avant, "
+                 "{after:.0f} % après (p bootstrap = {p:.3f}, B = {b}).",
+        "verdict": "- *{claim}* — **{verdict}** : {evidence}.",
+        "skipped": "**{key}** : trop peu d'années dans la fenêtre pour les ajustements ({why}).",
+        "none": "Aucune série sélectionnée.",
+    },
+}
+_VERDICT_FR = {growth.SUPPORTED: "confirmée", growth.NOT_SUPPORTED: "non confirmée",
+               growth.INCONCLUSIVE: "non tranchée",
+               growth.NOT_TESTABLE: "non testable avec cette série"}
+
+
+def summary_markdown(results: list[SeriesResult], lang: str = "en") -> str:
+    """Sentences computed from the results, so the reading follows the data."""
+    text = _SUMMARY[lang]
+    if not results:
+        return text["none"]
+    parts = []
+    for res in results:
+        nb = next((f for f in res.fits if f.family == "negbin"), None)
+        if nb is None:
+            parts.append(text["skipped"].format(key=res.series.key, why=res.skipped))
+        else:
+            cagr = "n/a" if math.isnan(res.cagr) else f"{100 * res.cagr:.0f}%"
+            para = text["series"].format(
+                key=res.series.key, y0=nb.year_from, y1=nb.year_to, n=nb.n_years,
+                rate=100 * nb.growth_rate, lo=100 * nb.growth_low, hi=100 * nb.growth_high,
+                dbl=nb.doubling_time, cagr=cagr)
+            brk = res.best_break()
+            if brk is not None:
+                para += text["break"].format(
+                    brk=brk.break_year, blo=brk.break_low, bhi=brk.break_high,
+                    before=100 * brk.growth_before, after=100 * brk.growth_after,
+                    p=brk.p_bootstrap, b=brk.n_bootstrap)
+            parts.append(para)
+        for v in res.verdicts:
+            verdict = _VERDICT_FR.get(v.verdict, v.verdict) if lang == "fr" else v.verdict
+            parts.append(text["verdict"].format(claim=v.claim, verdict=verdict,
+                                                evidence=v.evidence))
+    return "\n\n".join(parts)

@@ -1,0 +1,194 @@
+"""Series loading (corpus, OpenAlex snapshots, exports), the growth report and its figures."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from analysis import paths  # noqa: E402
+from analysis.errors import DataError, ParameterError  # noqa: E402
+from analysis.literature import facts, growth, plots, report  # noqa: E402
+from analysis.literature import series as series_mod  # noqa: E402
+
+
+def synthetic(per_year: dict[int, int], window: tuple[int, int], key: str = "syn"):
+    return series_mod.CountSeries(
+        key=key, title={"en": "t", "fr": "t"}, origin={"en": "Not WoS", "fr": "Pas WoS"},
+        source="test", counts=series_mod._frame(per_year, window), window=window, no_year=2)
+
+
+# --- series ------------------------------------------------------------------------------------
+
+def test_corpus_series_flags_out_of_window_years():
+    s = series_mod.corpus_series("corpus_all")
+    assert s.window == (2009, 2019) and s.no_year == 1
+    assert s.in_window()["year"].tolist() == list(range(2009, 2020))
+    cum = s.with_cumulative().set_index("year")["cumulative"]
+    assert cum[2019] == s.in_window()["records"].sum()
+    assert cum[[2020, 2021]].isna().all()
+    assert "not the Web of Science corpus of Sharifi et al. 2021" in s.origin["en"]
+    gov = series_mod.corpus_series("corpus_governance")
+    assert "Allam et al. 2022" in gov.origin["fr"] and "gouvernance" not in gov.key
+
+
+def snapshot(tmp_path, retrieved="2021-03-01T10:00:00+00:00", **extra):
+    snap = {"label": "OpenAlex", "query": '"smart city"', "year_from": 2018, "year_to": 2021,
+            "url": "https://api.openalex.org/works?search=x", "retrieved": retrieved,
+            "meta": {"count": 10}, "counts": {"2018": 1, "2019": 2, "2020": 3, "2021": 4},
+            "years_filled_with_zero": [], "response": {}}
+    snap.update(extra)
+    path = tmp_path / "sharifi_2018-2021_2021-03-01.json"
+    path.write_text(json.dumps(snap), encoding="utf-8")
+    return path
+
+
+def test_openalex_snapshot_marks_retrieval_year_incomplete(tmp_path):
+    s = series_mod.openalex_series(snapshot(tmp_path))
+    assert s.key == "openalex:sharifi" and s.window == (2018, 2020)
+    assert s.as_dict() == {2018: 1, 2019: 2, 2020: 3}
+    assert "Independent OpenAlex series" in s.origin["en"] and "2021-03-01" in s.origin["en"]
+    later = series_mod.openalex_series(snapshot(tmp_path, retrieved="2023-01-05T00:00:00"))
+    assert later.window == (2018, 2021)
+
+
+def test_openalex_snapshot_errors_name_file_and_keys(tmp_path):
+    bad = snapshot(tmp_path)
+    data = json.loads(bad.read_text())
+    del data["counts"]
+    bad.write_text(json.dumps(data))
+    with pytest.raises(DataError, match="lacks counts"):
+        series_mod.openalex_series(bad)
+    bad.write_text("{\n  nope")
+    with pytest.raises(DataError, match="line 2"):
+        series_mod.openalex_series(bad)
+
+
+def test_select_skips_absent_snapshots_and_rejects_unknown(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "OPENALEX_SNAPSHOTS", tmp_path / "none")
+    assert series_mod.select(["openalex"]) == []
+    snapshot(tmp_path)
+    monkeypatch.setattr(paths, "OPENALEX_SNAPSHOTS", tmp_path)
+    assert [s.key for s in series_mod.select(["openalex"])] == ["openalex:sharifi"]
+    with pytest.raises(ParameterError, match="known: corpus_all"):
+        series_mod.select(["wos"])
+
+
+RIS = """TY  - JOUR
+TI  - Smart cities one
+PY  - {y1}
+DO  - 10.1/a
+ER  -
+
+TY  - JOUR
+TI  - Smart cities two
+PY  - {y2}
+ER  -
+
+"""
+
+
+def test_export_series_counts_and_deduplicates(tmp_path):
+    a = tmp_path / "a.ris"
+    b = tmp_path / "b.ris"
+    a.write_text(RIS.format(y1=2015, y2=2016), encoding="utf-8")
+    b.write_text(RIS.format(y1=2015, y2=2019), encoding="utf-8")  # first record duplicates a's
+    s = series_mod.export_series([a, b], window=(2015, 2018))
+    assert s.as_dict() == {2015: 1, 2016: 1, 2017: 0, 2018: 0}
+    assert s.counts.set_index("year").loc[2019, "records"] == 1
+    assert not s.counts.set_index("year").loc[2019, "in_search_window"]
+    assert "1 duplicates removed" in s.origin["en"]
+    with pytest.raises(ParameterError, match="empty"):
+        series_mod.export_series([])
+
+
+def test_parameter_parsers():
+    assert series_mod.parse_list(" a, b,,c ") == ["a", "b", "c"]
+    assert series_mod.parse_window("1991-2020") == (1991, 2020)
+    assert series_mod.parse_window("") is None
+    with pytest.raises(ParameterError):
+        series_mod.parse_window("2020-1991")
+    assert report.parse_pairs("2015-2019, 2010-2019") == ((2015, 2019), (2010, 2019))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+CFG = report.GrowthConfig(year_from=2000, year_to=2030, break_from=2010, break_to=2018,
+                          n_bootstrap=19, fold_pairs=((2015, 2019),))
+
+
+def test_analyse_fits_only_in_window_years_and_marks_untestable_claim():
+    per_year = {y: int(10 * 1.4 ** (y - 2009)) for y in range(2009, 2020)} | {2020: 5, 2021: 1}
+    res = report.analyse(synthetic(per_year, (2009, 2019)), CFG)
+    assert res.years == list(range(2009, 2020))
+    assert all(f.year_to == 2019 for f in res.fits)
+    verdicts = {v.claim: v.verdict for v in res.verdicts}
+    assert verdicts["more than x10 between 2015 and 2021"] == growth.NOT_TESTABLE
+    folds = report.fold_table([res])
+    assert folds.loc[0, "fold_change"] == pytest.approx(per_year[2019] / per_year[2015], rel=1e-3)
+    assert math.isnan(folds.loc[1, "fold_change"]) and "outside" in folds.loc[1, "note"]
+    assert report.growth_table([res])["cagr_pct_bibliometrix"].iloc[0] == pytest.approx(
+        100 * growth.cagr(2009, per_year[2009], 2019, per_year[2019]), abs=0.05)
+
+
+def test_analyse_tests_tenfold_claim_when_window_covers_2021():
+    per_year = {y: int(20 * 1.6 ** (y - 2010)) for y in range(2010, 2022)}
+    res = report.analyse(synthetic(per_year, (2010, 2021)), CFG, lang="fr")
+    verdict = next(v for v in res.verdicts if v.claim.startswith("plus de"))
+    assert verdict.verdict == growth.SUPPORTED  # 1.6**6 = 16.8, CI well above 10
+    text = report.summary_markdown([res], "fr")
+    assert "confirmée" in text and "syn" in text
+
+
+def test_short_series_is_not_fitted_but_still_reported():
+    res = report.analyse(synthetic({2018: 3, 2019: 4, 2020: 5}, (2018, 2020)), CFG)
+    assert res.fits == [] and res.verdicts[0].verdict == growth.NOT_TESTABLE
+    assert report.growth_table([res]).empty
+    assert "too few" in report.summary_markdown([res], "en")
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+def test_growth_figure_never_draws_out_of_window_years_as_bars():
+    s = series_mod.corpus_series("corpus_all")
+    fig = plots.growth_figure(s, "en", 2000, 2025)
+    ax, ax2 = fig.axes
+    bars = [bar for container in ax.containers for bar in container]
+    centres = sorted(round(b.get_x() + b.get_width() / 2) for b in bars)
+    assert centres == list(range(2009, 2020))
+    band = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(band) == 1 and band[0].get_x() == pytest.approx(2019.5)
+    assert max(ax2.lines[0].get_xdata()) == 2019
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "2020: 252" in texts and "not a decline" in texts
+    assert "not the Web of Science corpus" in ax.get_title(loc="left").replace("\n", " ")
+    assert "1 record(s) without a year" in " ".join(t.get_text() for t in fig.texts)
+
+
+def test_facts_figure_is_text_only_and_says_not_available():
+    fig = plots.facts_figure(facts.growth_facts(), "en")
+    assert not fig.axes  # no axes, hence no bars
+    text = " ".join(t.get_text() for t in fig.texts)
+    assert "not available" in text and "1897" in text and "over 5000 articles" in text
+
+
+def test_fit_figure_marks_break_ci_and_claim_year():
+    per_year = {y: int(5 * np.exp(0.5 * (y - 2009) - 0.3 * max(0, y - 2015)))
+                for y in range(2009, 2020)}
+    res = report.analyse(synthetic(per_year, (2009, 2019)), CFG)
+    fig = plots.fit_figure(res, "en", 2015, 2000, 2025)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("break" in lbl for lbl in labels) and any("2015" in lbl for lbl in labels)
+
+
+def test_counts_table_has_cumulative_only_in_window():
+    table = report.counts_table([series_mod.corpus_series("corpus_all")], 2000, 2030)
+    assert table["cumulative"].notna().sum() == 11
+    assert pd.isna(table.set_index("year").loc[2020, "cumulative"])
