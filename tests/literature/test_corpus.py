@@ -196,3 +196,10 @@ def test_series_table_matches_module_rules():
     assert (table["search_window_from"] == corpus.SEARCH_WINDOW[0]).all()
     assert (table["search_window_to"] == corpus.SEARCH_WINDOW[1]).all()
     assert paths.relative(corpus.COUNTS_FILE) == "data/literature/corpus_counts.csv"
+
+
+@needs_shared
+def test_cli_check_passes_on_committed_counts(capsys):
+    assert corpus.main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert "corpus_all: 4219 records" in out and "matches a fresh derivation" in out
