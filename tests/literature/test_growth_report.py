@@ -172,6 +172,13 @@ def test_growth_figure_never_draws_out_of_window_years_as_bars():
     assert "1 record(s) without a year" in " ".join(t.get_text() for t in fig.texts)
 
 
+def test_log_scale_growth_figure_copes_with_zero_years():
+    fig = plots.growth_figure(series_mod.corpus_series("corpus_governance"), "fr", 2009, 2021,
+                              log_scale=True)
+    assert fig.axes[0].get_yscale() == "log"
+    assert "pas une baisse" in " ".join(t.get_text() for t in fig.axes[0].texts)
+
+
 def test_facts_figure_is_text_only_and_says_not_available():
     fig = plots.facts_figure(facts.growth_facts(), "en")
     assert not fig.axes  # no axes, hence no bars
@@ -192,3 +199,11 @@ def test_counts_table_has_cumulative_only_in_window():
     table = report.counts_table([series_mod.corpus_series("corpus_all")], 2000, 2030)
     assert table["cumulative"].notna().sum() == 11
     assert pd.isna(table.set_index("year").loc[2020, "cumulative"])
+
+
+def test_claims_table_speaks_the_notebook_language():
+    res = report.analyse(synthetic({y: 10 + y - 2009 for y in range(2009, 2020)}, (2009, 2019)),
+                         CFG, lang="fr")
+    table = report.claims_table([res], "fr")
+    assert "non testable avec cette série" in set(table["verdict"])
+    assert table["claim"].str.startswith(("essor", "plus de")).all()

@@ -27,7 +27,7 @@ def build(tmp_path, monkeypatch):
 
 def test_notebook01_builds_figures_tables_and_verdicts(build):
     assert run.main([str(NOTEBOOK), "--name", "01_test-en", "-p", "lang", "en",
-                     "-p", "series", "corpus_all,corpus_governance,openalex",
+                     "-p", "series", "corpus_all,corpus_governance",
                      "-p", "n_bootstrap", "19"]) == 0
     figures, tables = build / "figures", build / "tables"
     for key in ("corpus_all", "corpus_governance"):

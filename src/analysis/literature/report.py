@@ -172,11 +172,15 @@ def fold_table(results: list[SeriesResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def claims_table(results: list[SeriesResult]) -> pd.DataFrame:
-    """One verdict per claim and series."""
-    return pd.DataFrame([{"claim": v.claim, "series": v.series, "verdict": v.verdict,
-                          "evidence": v.evidence}
+def claims_table(results: list[SeriesResult], lang: str = "en") -> pd.DataFrame:
+    """One verdict per claim and series (verdict wording in ``lang``)."""
+    return pd.DataFrame([{"claim": v.claim, "series": v.series,
+                          "verdict": verdict_text(v.verdict, lang), "evidence": v.evidence}
                          for res in results for v in res.verdicts])
+
+
+def verdict_text(verdict: str, lang: str) -> str:
+    return _VERDICT_FR.get(verdict, verdict) if lang == "fr" else verdict
 
 
 def counts_table(series: list[CountSeries], year_from: int, year_to: int) -> pd.DataFrame:
@@ -245,7 +249,7 @@ def summary_markdown(results: list[SeriesResult], lang: str = "en") -> str:
                     p=brk.p_bootstrap, b=brk.n_bootstrap)
             parts.append(para)
         for v in res.verdicts:
-            verdict = _VERDICT_FR.get(v.verdict, v.verdict) if lang == "fr" else v.verdict
-            parts.append(text["verdict"].format(claim=v.claim, verdict=verdict,
+            parts.append(text["verdict"].format(claim=v.claim,
+                                                verdict=verdict_text(v.verdict, lang),
                                                 evidence=v.evidence))
     return "\n\n".join(parts)
