@@ -175,10 +175,19 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
 
 
 def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
-    """(heading, quote, bullet lines): rows that rest on the same quote share one block."""
+    """(heading, quote, bullet lines): rows that rest on the same quote share one block.
+
+    Only verbatim quotes get quotation marks; a paraphrase (e.g. a note of SOURCES.md) is
+    printed as such, so the panel never puts words in an author's mouth.
+    """
+    open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
+    paraphrase = "d'après" if lang == "fr" else "as recorded in"
     blocks: dict[tuple[str, str, str], list[str]] = {}
     for _, row in rows.iterrows():
-        key = (row["source"], row["location"], row["quote"])
+        verbatim = str(row["quote_verbatim"]).lower() == "true"
+        quote = (f"{open_q}{row['quote']}{close_q}" if verbatim
+                 else f"[{paraphrase} {row['read_in']}] {row['quote']}")
+        key = (row["source"], row["location"], quote)
         period = facts_mod.period_text(row)
         value = facts_mod.value_text(row, lang)
         bullet = f"• {row['quantity']}: {value}" + (f"  [{period}]" if period else "")
@@ -189,13 +198,12 @@ def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str
 def facts_figure(table: pd.DataFrame, lang: str) -> Figure:
     """The quoted facts about the two published figures, as text (no bars)."""
     text = TEXT[lang]
-    open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
     lines: list[tuple[str, dict]] = []  # (text, style) one per printed line
     for key in facts_mod.FIGURES:
         lines.append((text["fig"][key], {"fontsize": 10, "fontweight": "bold", "x": 0.0}))
         for heading, quote, bullets in _fact_blocks(table[table["figure"] == key], lang):
             lines.append((heading, {"fontsize": 8, "fontweight": "bold", "x": 0.01}))
-            for part in textwrap.wrap(f"{open_q}{quote}{close_q}", 125):
+            for part in textwrap.wrap(quote, 125):
                 lines.append((part, {"fontsize": 7.5, "style": "italic", "color": "0.25",
                                      "x": 0.03}))
             for bullet in bullets:
