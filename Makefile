@@ -81,7 +81,7 @@ data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw cor
 
 test: $(ENV_STAMP) ## Run every test, including the slow end-to-end and browser tests
 	bash tools/ensure-chromium.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(ENV_STAMP) ## Check style with ruff
 	$(PY) -m ruff check src tests
