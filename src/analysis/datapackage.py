@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -153,7 +152,9 @@ def _describe(path: Path, res: dict, err: list) -> str:
     if kind == "missing-cell":
         return f"{where(path, row, column)}: cell missing (row too short)"
     if kind in {"type-error", "constraint-error"}:
-        detail = f"expected {expected}" + (f" with constraints {constraints}" if constraints else "")
+        detail = f"expected {expected}"
+        if constraints:
+            detail += f" with constraints {constraints}"
         return f"{where(path, row, column)}: {kind} ({note}); {detail}"
     return f"{where(path, row, column)}: {kind}: {message}"
 

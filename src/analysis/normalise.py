@@ -22,7 +22,7 @@ def kernel_seconds(nb: dict) -> float:
 
 
 def normalise(nb: dict) -> dict:
-    """Return the notebook without timestamps, durations and paths; injected cell gets a fixed id."""
+    """The notebook without timestamps, durations and paths; the injected cell gets a fixed id."""
     meta = nb.get("metadata", {})
     papermill = meta.get("papermill", {})
     for key in _NOTEBOOK_VOLATILE:

@@ -25,7 +25,7 @@ from typing import Any
 
 from analysis import parameters, paths, trace
 from analysis.errors import CompendiumError
-from analysis.fileio import sha256_file, write_text
+from analysis.fileio import write_text
 from analysis.normalise import dumps, kernel_seconds, normalise
 
 

@@ -18,7 +18,8 @@ FRAMEWORKS = ("harrison2012", "jorgensen2007")
 #: How values are joined inside one cell of the slide-style table.
 CELL_SEPARATOR = "; "
 
-FRAMEWORK_AUTHORS = {"csukas2021": "Csukas & Szabo (2021)", "harrison2012": "Harrison et al. (2012)",
+FRAMEWORK_AUTHORS = {"csukas2021": "Csukas & Szabo (2021)",
+                     "harrison2012": "Harrison et al. (2012)",
                      "jorgensen2007": "Jørgensen & Bozeman (2007)"}
 _HEADINGS = {
     "fr": {"component": "Composante", "framework": "Cadre", "value": "Valeur",
@@ -167,8 +168,8 @@ def summary(counts: pd.DataFrame, n_components: int, lang: str) -> str:
         names, top = _top_values(counts, fw, lang)
         listed = ", ".join(f"*{n}*" for n in names)
         if lang == "fr":
-            lines.append(f"- {FRAMEWORK_AUTHORS[fw]} : la ou les valeurs les plus citées ({listed}) "
-                         f"sont associées à {top} composante(s) sur {n_components}.")
+            lines.append(f"- {FRAMEWORK_AUTHORS[fw]} : la ou les valeurs les plus citées "
+                         f"({listed}) sont associées à {top} composante(s) sur {n_components}.")
         else:
             lines.append(f"- {FRAMEWORK_AUTHORS[fw]}: the most often linked value(s) ({listed}) "
                          f"are named for {top} of the {n_components} components.")
