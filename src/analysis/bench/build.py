@@ -58,6 +58,11 @@ def _timings(project: Path) -> dict[str, dict]:
             for p in sorted((project / "build" / "timings").glob("*.json"))}
 
 
+def _artifact_hashes(project: Path) -> dict[str, str]:
+    manifest = json.loads((project / "build" / "MANIFEST.json").read_text())
+    return {a["path"]: a["sha256"] for a in manifest["artifacts"]}
+
+
 def _build(project: Path, *flags: str) -> dict:
     make(project, "clean")
     wall = _timed(lambda: make(project, *flags, "all"))
@@ -65,7 +70,11 @@ def _build(project: Path, *flags: str) -> dict:
     kernel = round(sum(t["kernel_seconds"] for t in notebooks.values()), 3)
     return {"wall_seconds": wall, "kernel_seconds_sum": kernel,
             "wall_over_kernel": round(wall / kernel, 2) if kernel else None,
-            "notebooks": notebooks}
+            "notebooks": notebooks, "hashes": _artifact_hashes(project)}
+
+
+def _summary(build: dict) -> dict:
+    return {k: v for k, v in build.items() if k not in {"notebooks", "hashes"}}
 
 
 def run() -> dict:
@@ -76,14 +85,19 @@ def run() -> dict:
         noop = [_timed(lambda: make(project, "all")) for _ in range(NOOP_REPEATS)]
         parallel = _build(project, "-j2")
         setup = setup_seconds(tmp) if not os.environ.get("BENCH_SKIP_SETUP") else None
+    differing = sorted(path for path in sequential["hashes"].keys() | parallel["hashes"].keys()
+                       if sequential["hashes"].get(path) != parallel["hashes"].get(path))
     return {
         "setup": setup,
+        "artifacts": len(sequential["hashes"]),
+        "clean_builds_identical": not differing,
+        "differing_artifacts": differing,
         "cold_build_seconds": sequential["wall_seconds"],
         "noop_seconds_median": statistics.median(noop),
         "noop_seconds_all": noop,
         "per_notebook": sequential["notebooks"],
-        "sequential": {k: v for k, v in sequential.items() if k != "notebooks"},
-        "parallel_j2": {k: v for k, v in parallel.items() if k != "notebooks"},
+        "sequential": _summary(sequential),
+        "parallel_j2": _summary(parallel),
         "j2_speedup": round(sequential["wall_seconds"] / parallel["wall_seconds"], 2),
         "config": paths.relative(paths.CONFIG),
     }
