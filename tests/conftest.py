@@ -32,3 +32,14 @@ def scratch_data(tmp_path, monkeypatch):
         return path
 
     return add
+
+
+@pytest.fixture
+def tmp_build(tmp_path, monkeypatch) -> Path:
+    """Point every build path (and the kernel, through the environment) at a temporary build/."""
+    build, original = tmp_path / "build", paths.BUILD
+    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
+        monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
+    monkeypatch.setattr(paths, "BUILD", build)
+    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
+    return build

@@ -7,19 +7,14 @@ import json
 import nbformat
 import pytest
 
-from analysis import paths, run
+from analysis import run
 
 pytestmark = pytest.mark.slow  # each test starts a kernel
 
 
 @pytest.fixture
-def build(tmp_path, monkeypatch):
-    build, original = tmp_path / "build", paths.BUILD
-    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
-        monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
-    monkeypatch.setattr(paths, "BUILD", build)
-    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
-    return build
+def build(tmp_build):
+    return tmp_build
 
 
 def notebook(path, body: str):

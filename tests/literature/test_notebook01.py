@@ -16,13 +16,8 @@ NOTEBOOK = paths.NOTEBOOKS / "01_literature_growth.ipynb"
 
 
 @pytest.fixture
-def build(tmp_path, monkeypatch):
-    build, original = tmp_path / "build", paths.BUILD
-    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
-        monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
-    monkeypatch.setattr(paths, "BUILD", build)
-    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
-    return build
+def build(tmp_build):
+    return tmp_build
 
 
 def test_notebook01_builds_figures_tables_and_verdicts(build):
