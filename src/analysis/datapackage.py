@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import CompendiumError, DataError, where
+from analysis.errors import DataError, reports_errors, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -260,6 +260,7 @@ def rehash(names: list[str], all_resources: bool = False) -> list[str]:
     return changes
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.datapackage", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -269,26 +270,21 @@ def main(argv: list[str] | None = None) -> int:
     re_p.add_argument("names", nargs="*")
     re_p.add_argument("--all", action="store_true", help="rehash every resource")
     args = parser.parse_args(argv)
-    try:
-        if args.command == "verify":
-            problems = verify_all()
-            for problem in problems:
-                print(f"error: {problem}", file=sys.stderr)
-            if problems:
-                print("refusing to build from data that does not match data/datapackage.json",
-                      file=sys.stderr)
-                return 1
-            print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
-        else:
-            if not args.names and not args.all:
-                parser.error("name the resources to rehash, or pass --all")
-            for line in rehash(args.names, args.all):
-                print(line)
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    if args.command == "verify":
+        problems = verify_all()
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            print("refusing to build from data that does not match data/datapackage.json",
+                  file=sys.stderr)
+            return 1
+        print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
+        return 0
+    if not args.names and not args.all:
+        parser.error("name the resources to rehash, or pass --all")
+    for line in rehash(args.names, args.all):
+        print(line)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

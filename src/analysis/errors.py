@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
+
 
 class CompendiumError(Exception):
     """Base class: the CLI entry points print these without a traceback and exit non-zero."""
@@ -17,6 +21,21 @@ class ParameterError(CompendiumError):
 
 class ConfigError(CompendiumError):
     """The build configuration does not match its schema."""
+
+
+def reports_errors(main: Callable[..., int]) -> Callable[..., int]:
+    """Wrap a CLI entry point: a CompendiumError becomes one ``error: ...`` line and exit 1.
+
+    Researchers should read what is wrong and where, not a traceback through our code.
+    """
+    @functools.wraps(main)
+    def wrapper(*args: object, **kwargs: object) -> int:
+        try:
+            return main(*args, **kwargs)
+        except CompendiumError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return wrapper
 
 
 def where(path: object, row: int | None = None, column: str | None = None) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from analysis import parameters, paths
-from analysis.errors import CompendiumError, ConfigError
+from analysis.errors import CompendiumError, ConfigError, reports_errors
 from analysis.fileio import write_text_if_changed
 
 #: Modules every run uses through the runner, whatever the notebook imports.
@@ -143,14 +143,10 @@ def rules(config: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     target = Path(argv[0]) if argv else paths.BUILD / "runs.mk"
-    try:
-        text = rules(load_config())
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    write_text_if_changed(target, text)
+    write_text_if_changed(target, rules(load_config()))
     return 0
 
 

@@ -10,11 +10,10 @@ import json
 import os
 import platform
 import subprocess
-import sys
 from importlib import metadata
 
 from analysis import paths
-from analysis.errors import CompendiumError
+from analysis.errors import CompendiumError, reports_errors
 from analysis.fileio import sha256_file, write_text
 from analysis.makedeps import load_config
 
@@ -75,12 +74,9 @@ def build_manifest() -> dict:
     }
 
 
+@reports_errors
 def main() -> int:
-    try:
-        manifest = build_manifest()
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    manifest = build_manifest()
     write_text(paths.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
                                           ensure_ascii=False) + "\n")
     print(f"wrote {paths.relative(paths.MANIFEST)}: {len(manifest['artifacts'])} artifacts")

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis.errors import CompendiumError
+from analysis.errors import reports_errors
 from analysis.literature import (
     DedupeStats,
     Record,
@@ -33,13 +32,10 @@ from analysis.literature.detect import FORMAT_ALIASES, FORMATS
 from analysis.literature.formats.bibtex import ENGINES
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except CompendiumError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return args.handler(args)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -32,7 +32,7 @@ from typing import Protocol
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import CompendiumError, DataError
+from analysis.errors import DataError, reports_errors
 from analysis.fileio import sha256_file, write_text_if_changed
 
 SOURCE_REPO = "yusufbzk/SLR-Text-Mining"
@@ -343,6 +343,7 @@ def summary(counts: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.literature.corpus",
                                      description=__doc__,
@@ -350,25 +351,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="re-derive and compare with the committed counts; write nothing")
     args = parser.parse_args(argv)
-    try:
-        with source_file() as path:
-            counts = derive_counts(read_corpus(path))
-        print(summary(counts))
-        if args.check:
-            committed = COUNTS_FILE.read_text(encoding="utf-8") if COUNTS_FILE.exists() else ""
-            if committed != to_csv(counts):
-                print(f"error: {COUNTS_FILE} differs from a fresh derivation; run `make data`",
-                      file=sys.stderr)
-                return 1
-            print(f"{paths.relative(COUNTS_FILE)} matches a fresh derivation")
-            return 0
-        changed = write_outputs(counts)
-        print("updated: " + ", ".join(changed) if changed else "counts unchanged")
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    with source_file() as path:
+        counts = derive_counts(read_corpus(path))
+    print(summary(counts))
+    if args.check:
+        committed = COUNTS_FILE.read_text(encoding="utf-8") if COUNTS_FILE.exists() else ""
+        if committed != to_csv(counts):
+            print(f"error: {COUNTS_FILE} differs from a fresh derivation; run `make data`",
+                  file=sys.stderr)
+            return 1
+        print(f"{paths.relative(COUNTS_FILE)} matches a fresh derivation")
+        return 0
+    changed = write_outputs(counts)
+    print("updated: " + ", ".join(changed) if changed else "counts unchanged")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import CompendiumError
+from analysis.errors import reports_errors
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.site", description=__doc__)
     parser.add_argument("--out", type=Path, default=paths.HTML,
@@ -21,11 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     from analysis.site.build import build_site
 
-    try:
-        result = build_site(out=args.out)
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    result = build_site(out=args.out)
     for alt in result.generic_alt:
         print(f"warning: no alt text found, used: {alt}", file=sys.stderr)
     print(f"wrote {paths.relative(result.out)}: {result.pages} pages, {result.files} files "

@@ -134,12 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     html_dir = Path(args[0]) if args else paths.HTML
-    problems = check_in_browser(html_dir)
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
-    print(f"{html_dir}: {len(problems)} problem(s) in the browser; screenshot in "
-          f"{html_dir}/screenshot.png")
-    return 1 if problems else 0
+    from analysis.site.check import report
+
+    return report(html_dir, check_in_browser(html_dir),
+                  f" in the browser; screenshot in {html_dir}/screenshot.png")
 
 
 if __name__ == "__main__":

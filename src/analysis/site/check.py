@@ -216,10 +216,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     html_dir = Path(args[0]) if args else paths.HTML
-    problems = check_site(html_dir)
+    return report(html_dir, check_site(html_dir))
+
+
+def report(html_dir: Path, problems: list[str], where: str = "") -> int:
+    """Print each problem on stderr and a one-line summary; the exit code of a checker CLI."""
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
-    print(f"{html_dir}: {len(problems)} problem(s)")
+    print(f"{html_dir}: {len(problems)} problem(s){where}")
     return 1 if problems else 0
 
 
