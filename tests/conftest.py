@@ -17,6 +17,7 @@ def scratch_data(tmp_path, monkeypatch):
     data.mkdir()
     monkeypatch.setattr(paths, "DATA", data)
     monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
+    monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
     descriptor = {"name": "scratch", "resources": []}
 
     def add(name: str, text: str, fields: list[dict], **schema_extra) -> Path:
@@ -38,7 +39,8 @@ def scratch_data(tmp_path, monkeypatch):
 def tmp_build(tmp_path, monkeypatch) -> Path:
     """Point every build path (and the kernel, through the environment) at a temporary build/."""
     build, original = tmp_path / "build", paths.BUILD
-    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
+    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES",
+                 "DATA_OK"):
         monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
     monkeypatch.setattr(paths, "BUILD", build)
     monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))

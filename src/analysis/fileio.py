@@ -51,3 +51,18 @@ def write_text_if_changed(target: Path, text: str) -> bool:
         return False
     write_text(target, text)
     return True
+
+
+class Saved(list):
+    """The files one ``figures.save``/``tables.save`` call wrote, shown by name only.
+
+    A notebook cell that ends with a save call displays its result; listing full paths would
+    publish the staging folder (``/home/.../build/.work/...``) in the executed notebook, the
+    site and the manifest, so two builds in two folders would differ.
+    """
+
+    def __repr__(self) -> str:
+        return f"saved: {', '.join(Path(p).name for p in self)}"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's display hook
+        printer.text(repr(self))
