@@ -86,6 +86,17 @@ def _check_resource_metadata(res: dict) -> None:
             raise DataError(f"{label}, licence {i}: needs a name or path")
     if not str(res["hash"]).startswith("sha256:"):
         raise DataError(f"{label}: hash must read 'sha256:<hex>', found {res['hash']!r}")
+    _check_inside_data(label, res["path"])
+
+
+def _check_inside_data(label: str, path: object) -> None:
+    """A resource path is relative and stays inside data/: the build reads, copies and
+    publishes these files, so ``../../secret.txt`` must never resolve."""
+    text = str(path)
+    inside = (paths.DATA / text).resolve().is_relative_to(paths.DATA.resolve())
+    if not isinstance(path, str) or text.startswith("/") or ".." in Path(text).parts \
+            or not inside:
+        raise DataError(f"{label}: path {path!r} must be a relative path inside data/")
 
 
 def verify_checksum(name: str, descriptor: dict | None = None) -> Path:

@@ -23,7 +23,8 @@ from analysis.fileio import write_text_if_changed
 
 #: Modules every run uses through the runner, whatever the notebook imports.
 RUNNER_MODULES = ("analysis", "analysis.run", "analysis.parameters", "analysis.paths",
-                  "analysis.trace", "analysis.fileio", "analysis.errors", "analysis.normalise")
+                  "analysis.trace", "analysis.fileio", "analysis.errors", "analysis.normalise",
+                  "analysis.makesyntax")
 
 
 def load_config(path: Path | None = None) -> dict:

@@ -165,3 +165,17 @@ def test_a_foreign_key_target_edited_after_verify_is_checked_again(scratch_data,
     (paths.DATA / "codes.csv").write_text("id,count,label\nb,1,x\n", encoding="utf-8")
     with pytest.raises(DataError, match="not found in codes"):
         datapackage.load("uses")
+
+
+@pytest.mark.parametrize("escape", ["../../secret.txt", "/etc/hostname", "sub/../../x.csv"])
+def test_a_resource_path_leaving_data_is_refused_even_with_the_right_hash(
+        scratch_data, tmp_path, escape):
+    scratch_data("table", "id,count,label\na,1,x\n", FIELDS)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id,count,label\na,1,x\n", encoding="utf-8")
+    descriptor = json.loads(paths.DATAPACKAGE.read_text())
+    descriptor["resources"][0]["path"] = escape
+    paths.DATAPACKAGE.write_text(json.dumps(descriptor))
+    problems = datapackage.verify_all()
+    assert len(problems) == 1 and "must be a relative path inside data/" in problems[0]
+    assert escape in problems[0]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import sys
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import requests
 import yaml
@@ -113,13 +115,21 @@ def fetch_counts(
     public_url = requests.Request("GET", endpoint, params=params).prepare().url
     sent = {**params, "api_key": api_key} if api_key else params
     session = session or session_with_retries()
+    log_filter = _RedactLogs(api_key)
+    loggers = [logging.getLogger(n) for n in ("urllib3.connectionpool", "urllib3.util.retry")]
+    for logger in loggers:
+        logger.addFilter(log_filter)
     try:
         response = session.get(endpoint, params=sent, timeout=timeout)
     except requests.RequestException as error:
         raise OpenAlexError(_redact(
             f"request to {public_url} failed ({type(error).__name__}: {error}); "
             "a truncated or interrupted body is reported here too", api_key)) from None
-    data = _checked_json(response, public_url, api_key)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(log_filter)
+    data = json.loads(_redact(json.dumps(_checked_json(response, public_url, api_key)),
+                              api_key))
     counts, present = _counts(data, public_url, year_from, year_to)
     return {
         "label": LABEL,
@@ -184,8 +194,38 @@ def _counts(
     return counts, present
 
 
+REDACTED = "<OPENALEX_API_KEY>"
+_KEY_PARAMETER = re.compile(r"(api_key=)[^&\s\"'<>]+", re.IGNORECASE)
+
+
+def _key_spellings(api_key: str) -> list[str]:
+    """The key as it can appear in a URL: raw, and percent- or plus-encoded (any hex case)."""
+    encoded = {quote_plus(api_key), quote(api_key, safe=""), quote(api_key)}
+    spelled = {api_key} | encoded | {e.lower() for e in encoded}
+    return sorted(spelled, key=len, reverse=True)
+
+
 def _redact(text: str, api_key: str | None) -> str:
-    return text.replace(api_key, "<OPENALEX_API_KEY>") if api_key else text
+    """Remove the key from text that is shown, logged or stored, in every spelling of it."""
+    text = _KEY_PARAMETER.sub(lambda m: m.group(1) + REDACTED, text)
+    if not api_key:
+        return text
+    for spelling in _key_spellings(api_key):
+        text = re.sub(re.escape(spelling), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+class _RedactLogs(logging.Filter):
+    """urllib3 logs each retry with the full URL; its records pass through :func:`_redact`."""
+
+    def __init__(self, api_key: str | None) -> None:
+        super().__init__()
+        self.api_key = api_key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _redact(record.getMessage(), self.api_key)
+        record.args = None
+        return True
 
 
 def snapshot_path(out_dir: Path, name: str, year_from: int, year_to: int, day: str) -> Path:
@@ -196,7 +236,7 @@ def snapshot_path(out_dir: Path, name: str, year_from: int, year_to: int, day: s
 def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None = None) -> Path:
     """Write the snapshot as JSON; refuses to write anything that contains the API key."""
     text = json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if api_key and api_key in text:
+    if api_key and _redact(text, api_key) != text:
         raise OpenAlexError("the snapshot would contain the API key; nothing written")
     day = snapshot["retrieved"][:10]
     target = snapshot_path(out_dir, name, snapshot["year_from"], snapshot["year_to"], day)

@@ -88,6 +88,8 @@ class _Writer:
 
     def write(self, rel: str, data: bytes) -> None:
         target = self.root / rel
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise SiteError(f"site file {rel!r} would be written outside the site folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.files += 1
