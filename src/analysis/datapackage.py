@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import DataError, reports_errors, where
+from analysis.errors import CompendiumError, DataError, reports_errors, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -123,9 +123,10 @@ def is_tabular(res: dict) -> bool:
 def validate_schema(name: str, descriptor: dict | None = None) -> None:
     """Validate every row with frictionless; raise DataError listing file, row and column."""
     res = resource(name, descriptor)
-    if not is_tabular(res):
-        return
     path = paths.DATA / res["path"]
+    if not is_tabular(res):
+        _parse_non_tabular(path)
+        return
     if path.stat().st_size == 0:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
@@ -141,6 +142,19 @@ def validate_schema(name: str, descriptor: dict | None = None) -> None:
     tail = f"\n  ... and {more} more" if more > 0 else ""
     raise DataError(f"{path}: {len(problems)} schema error(s) in resource '{name}':\n  "
                     + "\n  ".join(shown) + tail)
+
+
+def _parse_non_tabular(path: Path) -> None:
+    """A YAML or JSON resource must at least parse (strictly), so ``verify`` catches it first."""
+    from analysis import yamlfile
+
+    try:
+        if path.suffix in {".yml", ".yaml"}:
+            yamlfile.load(path)
+        elif path.suffix == ".json":
+            read_descriptor(path)
+    except CompendiumError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _field_names(res: dict) -> str:

@@ -30,11 +30,10 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import requests
-import yaml
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis import paths
+from analysis import paths, yamlfile
 from analysis.errors import CompendiumError, ConfigError
 from analysis.fileio import write_text
 
@@ -247,14 +246,28 @@ def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None
 def load_series(name: str, path: Path | None = None) -> dict:
     """The OpenAlex query of a named series in data/literature/queries.yml."""
     path = Path(path or paths.LITERATURE_QUERIES)
-    series = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("series", {})
+    series = _mapping(_mapping(yamlfile.load(path), path, "the file").get("series", {}), path,
+                      "series")
     if name not in series:
         raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
-    query = series[name].get("openalex") or {}
+    query = _mapping(_mapping(series[name], path, f"series {name!r}").get("openalex") or {},
+                     path, f"series {name!r}, openalex")
     missing = [k for k in ("query", "year_from", "year_to") if k not in query]
     if missing:
         raise ConfigError(f"{path}: series {name!r}, openalex: missing {', '.join(missing)}")
+    wrong = [k for k, kind in (("query", str), ("year_from", int), ("year_to", int))
+             if not isinstance(query[k], kind) or isinstance(query[k], bool)]
+    if wrong:
+        raise ConfigError(f"{path}: series {name!r}, openalex: {', '.join(wrong)} has the wrong "
+                          "type; expected query: text, year_from and year_to: whole years")
     return query
+
+
+def _mapping(value: object, path: Path, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {what} must be a mapping (key: value), found "
+                          f"{type(value).__name__}")
+    return value
 
 
 # --- command line (wired into ``python -m analysis.literature openalex``) -----------------------
