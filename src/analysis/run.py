@@ -19,18 +19,14 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from analysis import parameters, paths, trace
 from analysis.errors import CompendiumError, ParameterError
-from analysis.fileio import write_text
+from analysis.fileio import private_folder, write_text
 from analysis.makesyntax import escape_path
 from analysis.normalise import dumps, kernel_seconds, normalise
 
@@ -153,53 +149,12 @@ def check_run_name(name: str) -> str:
     return name
 
 
-def _sweep_abandoned_work() -> None:
-    """Remove the work folders of runs whose process is gone (killed with SIGKILL)."""
-    for folder in (paths.BUILD / ".work").glob("*.*.*"):
-        pid = folder.name.rsplit(".", 2)[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextmanager
-def _work_folder(name: str) -> Iterator[Path]:
-    """A work folder of this process only, removed on every exit, SIGTERM and Ctrl-C included.
-
-    Two builds of one checkout never share it, and a SIGKILL's leftover is swept by the next run.
-    """
-    root = paths.BUILD / ".work"
-    root.mkdir(parents=True, exist_ok=True)
-    _sweep_abandoned_work()
-    work = Path(tempfile.mkdtemp(prefix=f"{name}.{os.getpid()}.", dir=root))
-    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM,)}
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None = None) -> Path:
     """Execute ``notebook`` as run ``name``; return the executed notebook's path."""
     notebook = Path(notebook).resolve()
     check_run_name(name)
     target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    with _work_folder(name) as work:
+    with private_folder(paths.BUILD / ".work", name) as work:
         staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
         staging.mkdir()
         started = time.perf_counter()

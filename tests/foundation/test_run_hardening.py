@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from test_run import notebook
 
-from analysis import paths, run
+from analysis import fileio, paths, run
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_the_work_folder_of_a_killed_process_is_swept_by_the_next_run(build):
     (stale / "staging").mkdir(parents=True)
     mine = build / ".work" / f"demo.{os.getpid()}.def456"
     mine.mkdir()
-    run._sweep_abandoned_work()
+    fileio.sweep_abandoned(build / ".work", "demo")
     assert not stale.exists() and mine.exists()
 
 
