@@ -72,15 +72,17 @@ class Saved(list):
 
 
 @contextmanager
-def private_folder(parent: Path, label: str) -> Iterator[Path]:
+def private_folder(parent: Path, label: str, sweep: str | None = None) -> Iterator[Path]:
     """A folder of this process only (``LABEL.PID.random``), removed on every way out.
 
     Two builds of one checkout never share it; SIGTERM and Ctrl-C unwind through here like
     an error, and what a SIGKILL leaves behind is swept by the next process that asks for a
-    folder with the same label (see :func:`sweep_abandoned`).
+    folder with the same label, or with any label matching ``sweep`` (see
+    :func:`sweep_abandoned`).
     """
+    sweep = sweep or label
     parent.mkdir(parents=True, exist_ok=True)
-    sweep_abandoned(parent, label)
+    sweep_abandoned(parent, sweep)
     folder = Path(tempfile.mkdtemp(prefix=f"{label}.{os.getpid()}.", dir=parent))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
@@ -93,9 +95,9 @@ def private_folder(parent: Path, label: str) -> Iterator[Path]:
 
 
 def sweep_abandoned(parent: Path, label: str) -> None:
-    """Remove ``LABEL.PID.*`` folders whose process no longer exists."""
+    """Remove ``LABEL.PID.*`` folders whose process no longer exists (``label="*"``: any)."""
     for folder in Path(parent).glob(f"{label}.*.*"):
-        pid = folder.name[len(label) + 1:].split(".", 1)[0]
+        pid = folder.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 

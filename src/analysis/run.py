@@ -123,16 +123,27 @@ def _remove_stale(previous: Path, current: list[dict]) -> None:
             (paths.BUILD / entry["path"].removeprefix("build/")).unlink(missing_ok=True)
 
 
-def _deps_text(name: str, inputs: list[dict]) -> str:
-    """A make fragment: the run depends on every file the kernel read (like gcc -MD -MP).
+def _deps_text(name: str, inputs: list[dict], outputs: list[dict] | None = None) -> str:
+    """A make fragment: the run depends on every file the kernel read (like gcc -MD -MP), and
+    on what it wrote.
 
     Paths stay as the trace wrote them (relative to the project root, where make runs), and
     the target is spelled ``$(BUILD)/notebooks/NAME.ipynb`` exactly as in build/runs.mk.
+    The outputs and the run record are written before the target, so they are never newer
+    than it unless someone edits, truncates or deletes one: then the run is out of date and
+    ``make all`` re-runs it, instead of the manifest step failing on a damaged file.
     """
-    files = [escape_path(f) for f in sorted({e["path"] for e in inputs})]
-    lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(files)}", ""]
-    lines += [f"{f}:" for f in files]  # empty rules: a deleted input re-runs, not breaks, make
+    files = sorted({e["path"] for e in inputs})
+    made = sorted({"$(BUILD)/" + e["path"].removeprefix("build/") for e in outputs or []}
+                  | {f"$(BUILD)/runs/{name}.json"})
+    spelled = [escape_path(f) for f in files] + [_escape_built(f) for f in made]
+    lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(spelled)}", ""]
+    lines += [f"{f}:" for f in spelled]  # empty rules: a deleted file re-runs, not breaks, make
     return "\n".join(lines) + "\n"
+
+
+def _escape_built(path: str) -> str:
+    return "$(BUILD)/" + escape_path(path.removeprefix("$(BUILD)/"))
 
 
 def check_run_name(name: str) -> str:
@@ -154,7 +165,7 @@ def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None =
     notebook = Path(notebook).resolve()
     check_run_name(name)
     target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    with private_folder(paths.BUILD / ".work", name) as work:
+    with private_folder(paths.BUILD / ".work", name, sweep="*") as work:
         staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
         staging.mkdir()
         started = time.perf_counter()
@@ -174,7 +185,7 @@ def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], pa
     entries = trace.read_record(record)
     inputs = [e for e in entries if e["kind"] == "input"]
     outputs = [e for e in entries if e["kind"] == "output"]
-    deps = _deps_text(name, inputs)  # before anything moves: an unwritable name fails the run
+    deps = _deps_text(name, inputs, outputs)  # first: a name make cannot spell moves nothing
     _remove_stale(paths.RUNS / f"{name}.json", outputs)
     _promote(staging)
     run_record = {"name": name, "notebook": paths.relative(notebook), "parameters": params,

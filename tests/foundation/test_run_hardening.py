@@ -74,6 +74,8 @@ def test_input_names_are_written_so_make_reads_each_as_one_file_and_runs_nothing
     (tmp_path / "data").mkdir()
     for name in odd:
         (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "build" / "runs").mkdir(parents=True)
+    (tmp_path / "build" / "runs" / "demo.json").write_text("{}", encoding="utf-8")
     deps = run._deps_text("demo", [{"path": name} for name in odd])
     (tmp_path / "Makefile").write_text(
         "BUILD := build\ninclude demo.d\n$(BUILD)/notebooks/demo.ipynb:\n\tmkdir -p $(@D) && "
