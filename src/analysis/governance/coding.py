@@ -11,6 +11,7 @@ period and a governance-mode × value-type cross-table with an exact or chi-squa
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -54,14 +55,47 @@ def vocabulary(schema: dict) -> dict[str, list[str]]:
     return terms
 
 
-def _header(path: Path) -> list[str]:
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a coding file, read once and strictly.
+
+    Excel's UTF-8 byte-order mark is dropped (it would hide inside the first column's name),
+    a file saved with ``;`` separators (French Excel's default) is named as such, and an
+    unclosed quote, a row with more cells than the header or a byte that is not UTF-8 is an
+    error at its line, wherever it sits in the file.
+    """
+    text = _read_text(path)
+    first = text.split("\n", 1)[0]
+    for sep, what in ((";", "semicolons (French Excel's default)"), ("\t", "tabs")):
+        if "," not in first and sep in first:
+            raise DataError(f"{where(path, 1)}: columns are separated by {what}; expected a "
+                            "comma-separated CSV file (in Excel: Save as > CSV UTF-8)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return next(csv.reader(handle), [])
+        lines = [(reader.line_num, row) for row in reader if row]
+    except csv.Error as exc:
+        raise DataError(f"{where(path, reader.line_num)}: {exc} (an unclosed quote?); expected "
+                        "one action per line, quotes closed on the same row") from None
+    header = lines[0][1] if lines else []
+    for number, row in lines[1:]:
+        if len(row) > len(header):
+            raise DataError(f"{where(path, number)}: {len(row)} cells, more than the "
+                            f"{len(header)} columns of the header")
+    return header, [row for _, row in lines[1:]]
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; expected a coding file (.csv)")
+    try:
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise DataError(f"{path}: coding file not found") from exc
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(f"{where(path, line)}: byte {exc.start} is not UTF-8 ({exc.reason}); "
+                        "save the file as CSV UTF-8") from None
 
 
 def _check_header(path: Path, header: list[str], schema: dict) -> None:
@@ -97,16 +131,27 @@ def _describe(path: Path, error: list, schema: dict) -> str:
     return f"{at}: {kind} ({note}) in cell {cell!r}{expected}"
 
 
-def _frictionless_errors(path: Path, schema: dict) -> list[list]:
+def _frictionless_errors(header: list[str], rows: list[list[str]], schema: dict) -> list[list]:
     sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
     from frictionless import Resource
 
+    # The rows as read above (BOM dropped, strictly parsed), so row numbers are file lines.
     # The schema's fieldsMatch "equal" maps columns by header name, so a researcher's column
     # order does not matter (the header itself was already checked against the schema).
-    resource = Resource({"name": "coding", "path": path.name, "schema": schema,
-                         "format": "csv", "encoding": "utf-8"}, basepath=str(path.parent))
+    resource = Resource({"name": "coding", "data": [header, *rows], "schema": schema})
     report = resource.validate()
     return report.flatten(["rowNumber", "fieldName", "type", "note", "cell"])
+
+
+def _check_periods(path: Path, frame: pd.DataFrame) -> list[str]:
+    """A period ``2020-2016`` runs backwards: its years are swapped, not a real period."""
+    problems = []
+    for index, cell in frame["period"].items():
+        match = re.fullmatch(r"(\d{4})-(\d{4})", str(cell))
+        if match and int(match[1]) > int(match[2]):
+            problems.append(f"{where(path, int(index) + 2, 'period')}: {cell!r} ends before it "
+                            "starts; expected YYYY or YYYY-YYYY with the earlier year first")
+    return problems
 
 
 def _check_excerpt_ids(path: Path, frame: pd.DataFrame, known: set[str]) -> list[str]:
@@ -135,10 +180,13 @@ def load_coding(path: Path | str, known_excerpts: set[str],
     """Validate a coding file and return it; DataError lists every problem with row/column."""
     path = Path(path)
     schema = schema or read_schema()
-    _check_header(path, _header(path), schema)
-    problems = [_describe(path, err, schema) for err in _frictionless_errors(path, schema)]
-    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""],
-                        encoding="utf-8")
+    header, rows = _read_rows(path)
+    _check_header(path, header, schema)
+    problems = [_describe(path, err, schema)
+                for err in _frictionless_errors(header, rows, schema)]
+    padded = [row + [""] * (len(header) - len(row)) for row in rows]
+    frame = pd.DataFrame(padded, columns=header, dtype="string").replace({"": pd.NA})
+    problems += _check_periods(path, frame)
     problems += _check_excerpt_ids(path, frame, known_excerpts)
     problems += _check_duplicates(path, frame)
     if problems:
