@@ -275,3 +275,12 @@ def test_duckdb_agrees_with_the_python_openalex_jsonl_reader(tmp_path, capsys):
     assert got["without_year"] == per_year.pop(None)
     assert {int(y): n for y, n in got["per_year"].items() if n} == {
         y: n for y, n in per_year.items() if 1991 <= y <= 2021}
+
+
+def test_pyspark_is_an_extra_pinned_with_hashes_outside_the_default_lock():
+    from analysis import paths
+
+    default = paths.LOCK.read_text()
+    extra = (paths.ROOT / "requirements-spark.lock").read_text()
+    assert "\nduckdb==" in default and "pyspark==" not in default and "py4j==" not in default
+    assert "\npyspark==" in extra and extra.count("--hash=sha256:") >= 2
