@@ -284,3 +284,55 @@ def test_pyspark_is_an_extra_pinned_with_hashes_outside_the_default_lock():
     extra = (paths.ROOT / "requirements-spark.lock").read_text()
     assert "\nduckdb==" in default and "pyspark==" not in default and "py4j==" not in default
     assert "\npyspark==" in extra and extra.count("--hash=sha256:") >= 2
+
+
+# --- notebook 01 picks the series file up ------------------------------------------------------
+
+
+def test_a_series_file_loads_as_an_independent_snapshot_series(tmp_path, capsys, monkeypatch):
+    from analysis import paths
+    from analysis.literature import series as series_mod
+
+    parts = write_snapshot(tmp_path / "s3")
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(paths, "LITERATURE", tmp_path / "data")
+    assert main(["snapshot", str(tmp_path / "s3"), "--series", "allam", "--no-progress"]) == 0
+    capsys.readouterr()
+    files = series_mod.snapshot_series_files()
+    assert [f.parent for f in files] == [tmp_path / "build/snapshot"]
+    chosen = series_mod.select(["openalex-snapshot"])
+    assert len(chosen) == 1
+    got = chosen[0]
+    truth = expected(parts, ALLAM, ("article", "review"), 1978, 2022)
+    assert got.key == "openalex-snapshot:allam" and got.no_year == truth["without_year"]
+    assert dict(zip(got.counts["year"].astype(str), got.counts["records"], strict=True)) == (
+        truth["per_year"])
+    assert got.window == (1978, 2022)  # the newest partition is 2026-06-24: 2022 is complete
+    assert "OpenAlex snapshot" in got.title["en"] and "not the Web of Science" in got.origin["en"]
+    assert "Instantané OpenAlex" in got.title["fr"]
+
+
+def test_a_series_file_changed_after_it_was_written_is_refused(tmp_path, capsys):
+    from analysis.errors import DataError
+    from analysis.literature import series as series_mod
+
+    write_snapshot(tmp_path / "s3")
+    target = Path(snapshot_json(capsys, tmp_path / "s3", tmp_path / "out", "--series",
+                                "sharifi")["series_file"])
+    target.write_text(target.read_text().replace('"counted": ', '"counted": 1'))
+    with pytest.raises(DataError, match=r"sha256 does not match .*\.json\.sha256"):
+        series_mod.snapshot_series(target)
+    target.with_name(target.name + ".sha256").unlink()
+    with pytest.raises(DataError, match="no checksum file"):
+        series_mod.snapshot_series(target)
+
+
+def test_the_last_years_before_the_newest_partition_are_marked_incomplete(tmp_path, capsys):
+    from analysis.literature import series as series_mod
+
+    write_snapshot(tmp_path / "s3")
+    target = snapshot_json(capsys, tmp_path / "s3", tmp_path / "out", "--title-regex", "smart",
+                           "--from", "2015", "--to", "2030")["series_file"]
+    got = series_mod.snapshot_series(Path(target))
+    assert got.window == (2015, 2025)
+    assert not got.counts.set_index("year").loc[2026, "in_search_window"]
