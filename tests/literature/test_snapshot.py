@@ -336,3 +336,12 @@ def test_the_last_years_before_the_newest_partition_are_marked_incomplete(tmp_pa
     got = series_mod.snapshot_series(Path(target))
     assert got.window == (2015, 2025)
     assert not got.counts.set_index("year").loc[2026, "in_search_window"]
+
+
+def test_spark_without_pyspark_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    import sys
+
+    write_snapshot(tmp_path / "s3")
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark now fails
+    err = error_of(capsys, tmp_path / "s3", tmp_path, "--engine", "spark")
+    assert "--engine spark needs pyspark" in err and "make spark" in err

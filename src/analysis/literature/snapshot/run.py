@@ -70,6 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS,
                         help="copy to read (default: parquet when present, else jsonl)")
     parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+    parser.add_argument("--spark-master", metavar="URL",
+                        help="Spark master for --engine spark (default: local[THREADS]); ROOT "
+                             "must then be readable at the same path by every executor")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--memory-limit", default="2GB",
                         help="DuckDB memory_limit, Spark driver memory (default: 2GB)")
@@ -106,7 +109,8 @@ def command(args: argparse.Namespace) -> int:
         raise ConfigError("snapshot: --batch-files and --threads must be at least 1")
     snapshot = open_snapshot(args.root, args.format)
     out = Path(args.out or default_out())
-    engine = make_engine(args.engine, snapshot.format, rule, args.threads, args.memory_limit, out)
+    engine = make_engine(args.engine, snapshot.format, rule, args.threads, args.memory_limit, out,
+                         spark_master=args.spark_master)
     try:
         result = count_snapshot(snapshot, rule, engine, out, args.batch_files,
                                 restart=args.restart, progress=not args.no_progress)
@@ -132,11 +136,12 @@ def command(args: argparse.Namespace) -> int:
 
 
 def make_engine(name: str, fmt: str, rule: Rule, threads: int, memory_limit: str,
-                out: Path) -> Engine:
+                out: Path, spark_master: str | None = None) -> Engine:
     if name == "spark":
         from analysis.literature.snapshot import spark_engine
 
-        return spark_engine.engine(fmt, rule, threads, memory_limit, out)
+        return spark_engine.engine(fmt, rule, threads, memory_limit, out,
+                                   master=spark_master or f"local[{threads}]")
     from analysis.literature.snapshot import duckdb_engine as ddb
 
     settings = ddb.Settings(threads, memory_limit, out / "duckdb.tmp")

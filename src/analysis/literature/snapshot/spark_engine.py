@@ -1,4 +1,5 @@
-"""``--engine spark``: the PySpark job of spark_job.py, run in local mode inside this process.
+"""``--engine spark``: the PySpark job of spark_job.py, driven from this process (local mode by
+default, or any ``--spark-master``).
 
 pyspark and Java are an optional extra (``make spark``); without them this says what to install.
 Columns of Parquet files are checked first (with DuckDB, reading only the footers), because
@@ -18,7 +19,8 @@ from analysis.literature.snapshot.rule import Rule
 NAME = "spark"
 
 
-def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path):  # -> run.Engine
+def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path,
+           master: str):  # -> run.Engine
     from analysis.literature.snapshot.run import Engine
 
     try:
@@ -30,7 +32,7 @@ def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path):  #
         raise SnapshotError(f"--engine spark needs pyspark ({exc}); install the optional extra "
                             "with `make spark` (pyspark and Java)") from None
     logging.getLogger("py4j").setLevel(logging.ERROR)
-    spark = (SparkSession.builder.master(f"local[{threads}]").appName("openalex-snapshot-count")
+    spark = (SparkSession.builder.master(master).appName("openalex-snapshot-count")
              .config("spark.driver.memory", _spark_memory(memory_limit))
              .config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", str(max(2, threads)))
@@ -50,7 +52,7 @@ def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path):  #
 
     return Engine(name=NAME, version=pyspark.__version__, count=count, close=spark.stop,
                   settings={"threads": threads, "driver_memory": _spark_memory(memory_limit),
-                            "master": f"local[{threads}]"},
+                            "master": master},
                   expression=f"spark_job.matched({spec['title_regex']}, types={spec['types']}, "
                              f"abstract={spec['abstract']})")
 
