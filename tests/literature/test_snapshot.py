@@ -345,3 +345,19 @@ def test_spark_without_pyspark_says_how_to_install_it(tmp_path, capsys, monkeypa
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark now fails
     err = error_of(capsys, tmp_path / "s3", tmp_path, "--engine", "spark")
     assert "--engine spark needs pyspark" in err and "make spark" in err
+
+
+def test_a_relative_root_is_counted_like_an_absolute_one(tmp_path, capsys, monkeypatch):
+    parts = write_snapshot(tmp_path / "s3")
+    monkeypatch.chdir(tmp_path)
+    got = snapshot_json(capsys, Path("s3"), tmp_path / "out", "--series", "sharifi")
+    assert counts_of(got) == expected(parts, SHARIFI, ("article", "review"), 1991, 2021)
+
+
+def test_spark_file_uris_are_compared_as_plain_paths():
+    from analysis.literature.snapshot.counts import normal_path
+
+    assert normal_path("file:///a%20b/updated_date=2026-06-24/part_0000.gz") == (
+        "/a b/updated_date=2026-06-24/part_0000.gz")
+    assert normal_path("file:/a/part_0000.gz") == "/a/part_0000.gz"
+    assert normal_path("/a/part_0000.gz") == "/a/part_0000.gz"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 Year = int | None
 
@@ -42,9 +43,9 @@ def from_rows(rows: list[tuple[str, Year, bool, int]]) -> dict[str, FileCount]:
 
 
 def normal_path(name: str) -> str:
-    """Spark names files as ``file:///path``; DuckDB as given. Compare plain paths."""
-    if name.startswith("file://"):
-        name = name[len("file://"):]
-    elif name.startswith("file:"):
-        name = name[len("file:"):]
+    """Spark names files as URIs (``file:///a%20b/part_0000.gz``); DuckDB as given (absolute,
+    since the snapshot's paths are). Compare plain paths."""
+    if name.startswith("file:"):
+        name = unquote(name[len("file:"):])
+        name = "/" + name.lstrip("/")
     return name

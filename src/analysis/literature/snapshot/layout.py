@@ -80,7 +80,7 @@ class Snapshot:
 
 def open_snapshot(root: Path, fmt: str | None = None) -> Snapshot:
     """The works of ``root`` in ``fmt`` (default: Parquet when present, else JSON Lines)."""
-    root = Path(root)
+    root = Path(root).expanduser().absolute()  # engines name files absolutely (not resolved)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no such folder (expected a local copy of the OpenAlex "
                             "snapshot, the folder holding data/)")

@@ -26,7 +26,13 @@ from analysis.fileio import sha256_file, write_text
 from analysis.literature.counting import CountReport
 from analysis.literature.records import YEAR_MAX, YEAR_MIN
 from analysis.literature.snapshot.counts import FileCount, normal_path
-from analysis.literature.snapshot.layout import FORMATS, PartFile, Snapshot, open_snapshot
+from analysis.literature.snapshot.layout import (
+    FORMATS,
+    PartFile,
+    Snapshot,
+    SnapshotError,
+    open_snapshot,
+)
 from analysis.literature.snapshot.rule import Rule, series_rule
 
 ENGINES = ("duckdb", "spark")
@@ -175,6 +181,9 @@ def count_snapshot(snapshot: Snapshot, rule: Rule, engine: Engine, out: Path, ba
     meter = Progress(snapshot.files, done, enabled=progress)
     for batch in batches(snapshot.files, batch_files, done):
         counted = engine.count([f.path for f in batch])
+        if strays := set(counted) - {str(f.path) for f in batch}:
+            raise SnapshotError(f"{engine.name} named files it was not given ({sorted(strays)[0]}"
+                                f"); expected one of {batch[0].path} ...: nothing counted")
         for part in batch:
             done[snapshot.relative(part.path)] = counted.get(
                 normal_path(str(part.path)), FileCount())
