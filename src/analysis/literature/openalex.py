@@ -206,15 +206,21 @@ def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None
 
 def load_series(name: str, path: Path | None = None) -> dict:
     """The OpenAlex query of a named series in data/literature/queries.yml."""
+    return series_section(name, "openalex", ("query", "year_from", "year_to"), path)
+
+
+def series_section(name: str, section: str, required: tuple[str, ...],
+                   path: Path | None = None) -> dict:
+    """One section (``openalex``, ``snapshot``) of a series in queries.yml, with its keys."""
     path = Path(path or paths.LITERATURE_QUERIES)
     series = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("series", {})
     if name not in series:
         raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
-    query = series[name].get("openalex") or {}
-    missing = [k for k in ("query", "year_from", "year_to") if k not in query]
+    spec = series[name].get(section) or {}
+    missing = [k for k in required if k not in spec]
     if missing:
-        raise ConfigError(f"{path}: series {name!r}, openalex: missing {', '.join(missing)}")
-    return query
+        raise ConfigError(f"{path}: series {name!r}, {section}: missing {', '.join(missing)}")
+    return spec
 
 
 # --- command line (wired into ``python -m analysis.literature openalex``) -----------------------

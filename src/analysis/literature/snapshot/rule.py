@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis import paths
 from analysis.errors import ConfigError
 
@@ -71,14 +69,10 @@ def check_pattern(pattern: str, source: str) -> None:
 
 def series_rule(name: str, path: Path | None = None) -> Rule:
     """The ``snapshot`` rule of a series in data/literature/queries.yml."""
+    from analysis.literature.openalex import series_section
+
     path = Path(path or paths.LITERATURE_QUERIES)
-    series = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("series", {})
-    if name not in series:
-        raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
-    spec = series[name].get("snapshot") or {}
-    missing = [k for k in ("title_regex", "year_from", "year_to") if k not in spec]
-    if missing:
-        raise ConfigError(f"{path}: series {name!r}, snapshot: missing {', '.join(missing)}")
+    spec = series_section(name, "snapshot", ("title_regex", "year_from", "year_to"), path)
     patterns = spec["title_regex"]
     return Rule(
         name=name, title_regex=tuple([patterns] if isinstance(patterns, str) else patterns),
