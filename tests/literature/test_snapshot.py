@@ -150,13 +150,15 @@ def test_an_interrupted_run_restarts_from_the_files_already_done(tmp_path, capsy
     options = ["--series", "sharifi", "--batch-files", "1"]
     with pytest.raises(Interrupted):
         main(["snapshot", str(tmp_path / "s3"), "--out", str(tmp_path / "out"), *options])
-    assert len(list((tmp_path / "out").glob("state-*.json"))) == 1
+    (state,) = (tmp_path / "out").glob("state-*.json")
+    assert len(json.loads(state.read_text())["files"]) == 2
     seen.clear()
     fail_at[0] = 0
     got = snapshot_json(capsys, tmp_path / "s3", tmp_path / "out", *options)
     assert len(seen) == 4  # the 2 files done before the interruption are not read again
     assert counts_of(got) == expected(parts, SHARIFI, ("article", "review"), 1991, 2021)
-    assert json.loads(Path(got["series_file"]).read_text())["resumed_files"] == 2
+    series = json.loads(Path(got["series_file"]).read_text())
+    assert series["resumed_files"] == 2 and series["wall_seconds"] > 0
 
 
 def test_progress_shows_files_done_rate_and_time_left(tmp_path, capsys):

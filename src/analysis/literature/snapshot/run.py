@@ -168,7 +168,7 @@ class Result:
     per_file: dict[str, FileCount]
     report: CountReport
     not_matched: int
-    seconds: float
+    seconds: float  # wall time of every run that counted part of it (resumed runs included)
     resumed_files: int
 
 
@@ -176,7 +176,7 @@ def count_snapshot(snapshot: Snapshot, rule: Rule, engine: Engine, out: Path, ba
                    *, restart: bool = False, progress: bool = True) -> Result:
     started = time.perf_counter()
     state_path = out / f"state-{fingerprint(snapshot, rule, engine)}.json"
-    done = {} if restart else load_state(state_path)
+    done, earlier = ({}, 0.0) if restart else load_state(state_path)
     resumed = len(done)
     meter = Progress(snapshot.files, done, enabled=progress)
     for batch in batches(snapshot.files, batch_files, done):
@@ -187,12 +187,14 @@ def count_snapshot(snapshot: Snapshot, rule: Rule, engine: Engine, out: Path, ba
         for part in batch:
             done[snapshot.relative(part.path)] = counted.get(
                 normal_path(str(part.path)), FileCount())
-        write_text(state_path, json.dumps({k: v.as_dict() for k, v in done.items()}))
+        spent = earlier + time.perf_counter() - started
+        write_text(state_path, json.dumps({"seconds": spent,
+                                           "files": {k: v.as_dict() for k, v in done.items()}}))
         meter.step(batch, sum(done[snapshot.relative(f.path)].records for f in batch))
     report, not_matched = summarise(done, rule)
     state_path.unlink(missing_ok=True)
     return Result(snapshot, rule, engine, done, report, not_matched,
-                  time.perf_counter() - started, resumed)
+                  earlier + time.perf_counter() - started, resumed)
 
 
 def fingerprint(snapshot: Snapshot, rule: Rule, engine: Engine) -> str:
@@ -202,13 +204,16 @@ def fingerprint(snapshot: Snapshot, rule: Rule, engine: Engine) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def load_state(path: Path) -> dict[str, FileCount]:
+def load_state(path: Path) -> tuple[dict[str, FileCount], float]:
+    """Files already counted by an interrupted run, and the wall time it spent."""
     if not path.is_file():
-        return {}
+        return {}, 0.0
     try:
-        return {k: FileCount.from_dict(v) for k, v in json.loads(path.read_text()).items()}
+        state = json.loads(path.read_text())
+        files = {k: FileCount.from_dict(v) for k, v in state["files"].items()}
+        return files, float(state["seconds"])
     except (ValueError, KeyError, TypeError, AttributeError):
-        return {}  # a state cut by a crash is worth nothing: count from zero
+        return {}, 0.0  # a state cut by a crash is worth nothing: count from zero
 
 
 def batches(files: list[PartFile], size: int, done: dict[str, FileCount]) -> Iterator[list]:
