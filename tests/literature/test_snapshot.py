@@ -311,7 +311,8 @@ def test_a_series_file_loads_as_an_independent_snapshot_series(tmp_path, capsys,
         truth["per_year"])
     assert got.window == (1978, 2022)  # the newest partition is 2026-06-24: 2022 is complete
     assert "OpenAlex snapshot" in got.title["en"] and "not the Web of Science" in got.origin["en"]
-    assert "Instantané OpenAlex" in got.title["fr"]
+    assert "Instantané OpenAlex" in got.title["fr"] and "(titre), article, review" in (
+        got.origin["fr"])
 
 
 def test_a_series_file_changed_after_it_was_written_is_refused(tmp_path, capsys):

@@ -207,19 +207,21 @@ def snapshot_series(path: Path) -> CountSeries:
     per_year = {int(y): int(n) for y, n in snap["counts"].items()}
     trace.record_input(path, resource="openalex_snapshot_count")
     rule, engine = snap["rule"], snap["engine"]
-    text = " AND ".join(rule["title_regex"]) + (" (title or abstract)" if rule["abstract"]
-                                                else " (title)")
-    kinds = ", ".join(rule["types"]) or "all types"
+    patterns = " AND ".join(rule["title_regex"])
+    where_en, where_fr = ("title or abstract", "titre ou résumé") if rule["abstract"] else (
+        "title", "titre")
+    kinds_en = ", ".join(rule["types"]) or "all types"
+    kinds_fr = ", ".join(rule["types"]) or "tous types"
     counted = str(snap["counted_at"])[:10]
     origin = {
         "en": f"Independent series from the whole OpenAlex snapshot (partitions up to {newest}; "
-              f"rule {text}, {kinds}; counted {counted} with {engine['name']} "
+              f"rule {patterns} ({where_en}), {kinds_en}; counted {counted} with {engine['name']} "
               f"{engine['version']}; CC0) — not the Web of Science corpus of Sharifi et al. "
               "2021 or Allam et al. 2022",
         "fr": f"Série indépendante tirée de l'instantané OpenAlex complet (partitions jusqu'au "
-              f"{newest} ; règle {text}, {kinds} ; comptée le {counted} avec {engine['name']} "
-              f"{engine['version']} ; CC0) — pas le corpus Web of Science de Sharifi et al. "
-              "2021 ni d'Allam et al. 2022",
+              f"{newest} ; règle {patterns} ({where_fr}), {kinds_fr} ; comptée le {counted} avec "
+              f"{engine['name']} {engine['version']} ; CC0) — pas le corpus Web of Science de "
+              "Sharifi et al. 2021 ni d'Allam et al. 2022",
     }
     return CountSeries(
         key=f"openalex-snapshot:{rule['name']}", origin=origin, window=window,
