@@ -61,3 +61,21 @@ def test_the_spark_job_runs_as_a_standalone_script(tmp_path):
     rows = json.loads((tmp_path / "counts.json").read_text())["rows"]
     assert sum(n for *_, n in rows) == 240
     assert len({file for file, *_ in rows}) == 6
+
+
+def test_spark_names_the_file_and_line_of_a_malformed_json_line(tmp_path, capsys):
+    import gzip
+
+    write_snapshot(tmp_path / "s3", "pre-2026", ("jsonl",))
+    part = tmp_path / "s3/data/works/updated_date=2026-02-17/part_001.gz"
+    lines = gzip.decompress(part.read_bytes()).decode().splitlines()
+    lines[11] = lines[11][:25]
+    part.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    status = main(["snapshot", str(tmp_path / "s3"), "--out", str(tmp_path / "out"),
+                   "--engine", "spark", "--threads", "2", "--series", "sharifi",
+                   "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    lines = err.splitlines()
+    assert status == 1 and f"error: {part}, row 12: malformed JSON line" in lines[-1]
+    # the JVM may say two or three words as it starts, but no log lines or stack traces
+    assert len(lines) <= 4 and not [ln for ln in lines if "Exception" in ln or "\tat " in ln]

@@ -9,14 +9,26 @@ Spark fills a column missing from one file with nulls instead of failing.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
+from analysis.fileio import write_text
 from analysis.literature.snapshot.counts import FileCount, from_rows
 from analysis.literature.snapshot.layout import SnapshotError
 from analysis.literature.snapshot.locate import check_parquet_columns, scan_jsonl
 from analysis.literature.snapshot.rule import Rule
 
 NAME = "spark"
+# The JVM's own log lines (warnings at start-up, a stack trace per failed task) would bury the
+# one-line error this command gives; errors reach the user through the exception instead.
+_QUIET_LOG4J = """rootLogger.level = off
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %p %c{1}: %m%n
+"""
 
 
 def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path,
@@ -32,14 +44,21 @@ def engine(fmt: str, rule: Rule, threads: int, memory_limit: str, out: Path,
         raise SnapshotError(f"--engine spark needs pyspark ({exc}); install the optional extra "
                             "with `make spark` (pyspark and Java)") from None
     logging.getLogger("py4j").setLevel(logging.ERROR)
+    # pyspark warns about pandas 3 on import of its pandas helpers, which this job never uses
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                            category=FutureWarning)
+    quiet = out / "spark.tmp" / "log4j2.properties"
+    write_text(quiet, _QUIET_LOG4J)
     spark = (SparkSession.builder.master(master).appName("openalex-snapshot-count")
+             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{quiet}")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.driver.memory", _spark_memory(memory_limit))
              .config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", str(max(2, threads)))
              .config("spark.local.dir", str(out / "spark.tmp"))
              .config("spark.sql.warehouse.dir", str(out / "spark-warehouse"))
              .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("OFF")
     spec = rule.as_dict()
 
     def count(files: list[Path]) -> dict[str, FileCount]:
