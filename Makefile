@@ -54,7 +54,7 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "setting up $(VENV) from requirements.lock (uv $(UV_VERSION))"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) --require-hashes requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 endif
@@ -75,7 +75,6 @@ check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema i
 
 $(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.datapackage verify
-	mkdir -p $(@D) && touch $@
 
 $(MANIFEST): $(EXECUTED) src/analysis/manifest.py $(ENV_STAMP)
 	$(PY) -m analysis.manifest

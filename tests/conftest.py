@@ -1,4 +1,5 @@
-"""Shared fixtures: a scratch data package with its own descriptor."""
+"""Shared fixtures (a scratch data package, a temporary build folder), and a guard: the test
+session fails if it changed anything in the user's real build/ folder."""
 
 from __future__ import annotations
 
@@ -9,6 +10,35 @@ import pytest
 
 from analysis import paths
 
+_REAL_BUILD = paths.ROOT / "build"
+
+
+def _build_state() -> dict[str, tuple[int, int]]:
+    if not _REAL_BUILD.exists():
+        return {}
+    return {p.relative_to(_REAL_BUILD).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(_REAL_BUILD.rglob("*")) if p.is_file()}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the xdist controller, or a plain run
+        session.config.stash[_BUILD_KEY] = (_REAL_BUILD.exists(), _build_state())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BUILD_KEY, None)
+    if before is None:
+        return
+    after = (_REAL_BUILD.exists(), _build_state())
+    if after != before:
+        changed = sorted(set(before[1].items()) ^ set(after[1].items()))
+        names = sorted({name for name, _ in changed}) or ["build/ itself"]
+        print(f"\nerror: the tests changed the real {_REAL_BUILD}: {', '.join(names[:10])}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BUILD_KEY = pytest.StashKey[tuple[bool, dict]]()
+
 
 @pytest.fixture
 def scratch_data(tmp_path, monkeypatch):
@@ -17,6 +47,7 @@ def scratch_data(tmp_path, monkeypatch):
     data.mkdir()
     monkeypatch.setattr(paths, "DATA", data)
     monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
+    monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
     descriptor = {"name": "scratch", "resources": []}
 
     def add(name: str, text: str, fields: list[dict], **schema_extra) -> Path:
@@ -38,7 +69,8 @@ def scratch_data(tmp_path, monkeypatch):
 def tmp_build(tmp_path, monkeypatch) -> Path:
     """Point every build path (and the kernel, through the environment) at a temporary build/."""
     build, original = tmp_path / "build", paths.BUILD
-    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES"):
+    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES",
+                 "DATA_OK"):
         monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
     monkeypatch.setattr(paths, "BUILD", build)
     monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import DataError, reports_errors, where
+from analysis.errors import CompendiumError, DataError, reports_errors, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -86,6 +86,17 @@ def _check_resource_metadata(res: dict) -> None:
             raise DataError(f"{label}, licence {i}: needs a name or path")
     if not str(res["hash"]).startswith("sha256:"):
         raise DataError(f"{label}: hash must read 'sha256:<hex>', found {res['hash']!r}")
+    _check_inside_data(label, res["path"])
+
+
+def _check_inside_data(label: str, path: object) -> None:
+    """A resource path is relative and stays inside data/: the build reads, copies and
+    publishes these files, so ``../../secret.txt`` must never resolve."""
+    text = str(path)
+    inside = (paths.DATA / text).resolve().is_relative_to(paths.DATA.resolve())
+    if not isinstance(path, str) or text.startswith("/") or ".." in Path(text).parts \
+            or not inside:
+        raise DataError(f"{label}: path {path!r} must be a relative path inside data/")
 
 
 def verify_checksum(name: str, descriptor: dict | None = None) -> Path:
@@ -112,9 +123,10 @@ def is_tabular(res: dict) -> bool:
 def validate_schema(name: str, descriptor: dict | None = None) -> None:
     """Validate every row with frictionless; raise DataError listing file, row and column."""
     res = resource(name, descriptor)
-    if not is_tabular(res):
-        return
     path = paths.DATA / res["path"]
+    if not is_tabular(res):
+        _parse_non_tabular(path)
+        return
     if path.stat().st_size == 0:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
@@ -130,6 +142,19 @@ def validate_schema(name: str, descriptor: dict | None = None) -> None:
     tail = f"\n  ... and {more} more" if more > 0 else ""
     raise DataError(f"{path}: {len(problems)} schema error(s) in resource '{name}':\n  "
                     + "\n  ".join(shown) + tail)
+
+
+def _parse_non_tabular(path: Path) -> None:
+    """A YAML or JSON resource must at least parse (strictly), so ``verify`` catches it first."""
+    from analysis import yamlfile
+
+    try:
+        if path.suffix in {".yml", ".yaml"}:
+            yamlfile.load(path)
+        elif path.suffix == ".json":
+            read_descriptor(path)
+    except CompendiumError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _field_names(res: dict) -> str:
@@ -208,7 +233,8 @@ def load(name: str) -> pd.DataFrame:
         raise DataError(f"{paths.DATAPACKAGE}: resource '{name}' is not a table; "
                         "use datapackage.load_path()")
     path = verify_checksum(name, descriptor)
-    validate_schema(name, descriptor)
+    if not _validated_before(name, descriptor):
+        validate_schema(name, descriptor)
     res = resource(name, descriptor)
     fields = res["schema"]["fields"]
     missing = res["schema"].get("missingValues", [""])
@@ -239,6 +265,38 @@ def verify_all(descriptor: dict | None = None) -> list[str]:
         except DataError as exc:
             problems.append(str(exc))
     return problems
+
+
+def _stamp_content(descriptor: dict) -> dict:
+    """What a passing ``verify`` vouches for: this descriptor and these exact file bytes."""
+    return {"descriptor_sha256": sha256_file(paths.DATAPACKAGE),
+            "files": {res["name"]: res["hash"] for res in descriptor["resources"]}}
+
+
+def write_validated_stamp(descriptor: dict) -> None:
+    write_text(paths.DATA_OK, json.dumps(_stamp_content(descriptor), indent=1,
+                                         sort_keys=True) + "\n")
+
+
+def _validated_before(name: str, descriptor: dict) -> bool:
+    """True when ``verify`` already validated this resource's schema for these same bytes.
+
+    Row-by-row validation with frictionless costs about half a second per notebook; make runs
+    ``verify`` before any notebook, so a kernel re-validates only what that run did not vouch
+    for. The caller has just checked the file's sha256 against the descriptor, and the stamp
+    holds the descriptor's own sha256, so same stamp means same bytes and same schema. Foreign
+    keys read other files: those must still match their recorded checksums too.
+    """
+    try:
+        stamp = json.loads(paths.DATA_OK.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if stamp != _stamp_content(descriptor):
+        return False
+    referenced = {fk["reference"]["resource"]
+                  for fk in resource(name, descriptor)["schema"].get("foreignKeys", [])}
+    return all(f"sha256:{sha256_file(resource_path(ref, descriptor))}"
+               == stamp["files"].get(ref) for ref in referenced)
 
 
 def rehash(names: list[str], all_resources: bool = False) -> list[str]:
@@ -278,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             print("refusing to build from data that does not match data/datapackage.json",
                   file=sys.stderr)
             return 1
+        write_validated_stamp(read_descriptor())
         print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
         return 0
     if not args.names and not args.all:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,3 +54,61 @@ def write_text_if_changed(target: Path, text: str) -> bool:
         return False
     write_text(target, text)
     return True
+
+
+class Saved(list):
+    """The files one ``figures.save``/``tables.save`` call wrote, shown by name only.
+
+    A notebook cell that ends with a save call displays its result; listing full paths would
+    publish the staging folder (``/home/.../build/.work/...``) in the executed notebook, the
+    site and the manifest, so two builds in two folders would differ.
+    """
+
+    def __repr__(self) -> str:
+        return f"saved: {', '.join(Path(p).name for p in self)}"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's display hook
+        printer.text(repr(self))
+
+
+@contextmanager
+def private_folder(parent: Path, label: str) -> Iterator[Path]:
+    """A folder of this process only (``LABEL.PID.random``), removed on every way out.
+
+    Two builds of one checkout never share it; SIGTERM and Ctrl-C unwind through here like
+    an error, and what a SIGKILL leaves behind is swept by the next process that asks for a
+    folder with the same label (see :func:`sweep_abandoned`).
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep_abandoned(parent, label)
+    folder = Path(tempfile.mkdtemp(prefix=f"{label}.{os.getpid()}.", dir=parent))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def sweep_abandoned(parent: Path, label: str) -> None:
+    """Remove ``LABEL.PID.*`` folders whose process no longer exists."""
+    for folder in Path(parent).glob(f"{label}.*.*"):
+        pid = folder.name[len(label) + 1:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

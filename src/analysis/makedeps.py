@@ -15,26 +15,20 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
-from analysis import parameters, paths
+from analysis import parameters, paths, yamlfile
 from analysis.errors import CompendiumError, ConfigError, reports_errors
 from analysis.fileio import write_text_if_changed
 
 #: Modules every run uses through the runner, whatever the notebook imports.
 RUNNER_MODULES = ("analysis", "analysis.run", "analysis.parameters", "analysis.paths",
-                  "analysis.trace", "analysis.fileio", "analysis.errors", "analysis.normalise")
+                  "analysis.trace", "analysis.fileio", "analysis.errors", "analysis.normalise",
+                  "analysis.makesyntax")
 
 
 def load_config(path: Path | None = None) -> dict:
     """Parse and schema-validate the build configuration."""
     path = Path(path or paths.CONFIG)
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: not valid YAML ({exc})") from exc
+    config = yamlfile.load(path)
     sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
     import jsonschema
 

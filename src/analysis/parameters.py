@@ -3,13 +3,22 @@
 Papermill only warns about an unknown parameter and injects any value as given, so a typo
 (``-p lnag en``) silently builds the wrong thing. We validate names, types and declared
 choices before a kernel starts. A parameter's type is the type of its default value; a
-trailing comment ``# one of: fr, en`` declares the allowed values.
+trailing comment ``# one of: fr, en`` declares the allowed values, and ``range: 19..`` (or
+``0..10``) in the comment the allowed interval of a number. A float is always finite.
+
+>>> _range_of("n = 199  # replicates; range: 19..")
+(19.0, None)
+>>> _range_of("x = 2.0  # years; range: 0..10")
+(0.0, 10.0)
+>>> _range_of("lang = 'fr'  # one of: fr, en") is None
+True
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +27,13 @@ from typing import Any
 from analysis.errors import ParameterError
 
 _CHOICES = re.compile(r"#\s*one of:\s*(?P<values>.+)$")
+_RANGE = re.compile(r"#.*\brange:\s*(?P<low>-?[0-9.]+)?\s*\.\.\s*(?P<high>-?[0-9.]+)?")
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
+
+
+class _OutOfRange(ValueError):
+    """A value of the right type outside the parameter's declared range."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,18 @@ class Parameter:
     default: Any
     choices: tuple[str, ...] = ()
     line: int = 0
+    bounds: tuple[float | None, float | None] | None = None
+
+    def check_bounds(self, value: Any) -> None:
+        """Raise ValueError for a number outside the declared range, or a non-finite float."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _OutOfRange("expected a finite number")
+        if self.bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+            return
+        low, high = self.bounds
+        if (low is not None and value < low) or (high is not None and value > high):
+            shown = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+            raise _OutOfRange(f"expected a value in the range {shown}")
 
     @property
     def type_name(self) -> str:
@@ -71,8 +97,17 @@ def declared(notebook: Path) -> dict[str, Parameter]:
         match = _CHOICES.search(lines[node.lineno - 1])
         choices = tuple(v.strip() for v in match["values"].split(",")) if match else ()
         name = node.targets[0].id
-        found[name] = Parameter(name, default, choices, node.lineno)
+        found[name] = Parameter(name, default, choices, node.lineno,
+                                _range_of(lines[node.lineno - 1]))
     return found
+
+
+def _range_of(line: str) -> tuple[float | None, float | None] | None:
+    match = _RANGE.search(line)
+    if not match:
+        return None
+    return tuple(None if match[key] is None else float(match[key])  # type: ignore[return-value]
+                 for key in ("low", "high"))
 
 
 def _coerce_text(param: Parameter, text: str) -> Any:
@@ -122,9 +157,11 @@ def validate(notebook: Path, given: dict[str, Any], *, from_text: bool = False) 
         param = params[name]
         try:
             typed = _coerce_text(param, value) if from_text else _check_type(param, value)
+            param.check_bounds(typed)
         except (ValueError, TypeError) as exc:
-            raise ParameterError(f"{notebook}: parameter '{name}' = {value!r} has the wrong "
-                                 f"type: {exc} (default is {param.default!r})") from exc
+            problem = "is out of range" if isinstance(exc, _OutOfRange) else "has the wrong type"
+            raise ParameterError(f"{notebook}: parameter '{name}' = {value!r} {problem}: {exc} "
+                                 f"(default is {param.default!r})") from exc
         values = typed if isinstance(typed, list) else [typed]
         if param.choices and any(str(v) not in param.choices for v in values):
             raise ParameterError(f"{notebook}: parameter '{name}' = {value!r} is not one of "

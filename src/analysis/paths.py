@@ -40,6 +40,8 @@ FIGURES: Path = BUILD / "figures"
 TABLES: Path = BUILD / "tables"
 HTML: Path = BUILD / "html"
 MANIFEST: Path = BUILD / "MANIFEST.json"
+#: Written by ``datapackage verify``: the data files it validated, by sha256, and the descriptor.
+DATA_OK: Path = BUILD / ".data-ok"
 BENCH: Path = BUILD / "bench.json"
 
 #: Material shared by the workplace but not committed here (seed text, raw corpus, fixtures).

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -24,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis import parameters, paths, trace
-from analysis.errors import CompendiumError
-from analysis.fileio import write_text
+from analysis.errors import CompendiumError, ParameterError
+from analysis.fileio import private_folder, write_text
+from analysis.makesyntax import escape_path
 from analysis.normalise import dumps, kernel_seconds, normalise
 
 
@@ -48,6 +50,7 @@ def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
 def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str]) -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage: ~1.5 s saved
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     saved = {key: os.environ.get(key) for key in env}
@@ -58,6 +61,8 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
                                    progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
         raise NotebookFailed(_describe_failure(notebook, out, exc)) from None
+    except (DeadKernelError, RuntimeError) as exc:  # nbclient: "Kernel died before replying"
+        raise NotebookFailed(_describe_dead_kernel(notebook, out, exc)) from None
     finally:
         for key, value in saved.items():
             if value is None:
@@ -86,6 +91,20 @@ def _describe_failure(notebook: Path, out: Path, exc: Any) -> str:
             f"  cell starts with: {first_line}")
 
 
+def _describe_dead_kernel(notebook: Path, out: Path, exc: Exception) -> str:
+    """Name the cell the kernel was running when it died: the last one papermill started."""
+    position, cell_id = "?", "?"
+    if out.exists():
+        cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+        started = [i for i, c in enumerate(cells)
+                   if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        if started:
+            position, cell_id = started[-1], cells[started[-1]].get("id", "?")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (f"{paths.relative(notebook)}: cell {position} (id '{cell_id}') did not finish: the "
+            f"kernel died ({first}); was it killed, or out of memory?")
+
+
 def _promote(staging: Path) -> None:
     """Move every staged artifact to its final place in build/ (each move is atomic)."""
     for staged in sorted(p for p in staging.rglob("*") if p.is_file()):
@@ -110,43 +129,65 @@ def _deps_text(name: str, inputs: list[dict]) -> str:
     Paths stay as the trace wrote them (relative to the project root, where make runs), and
     the target is spelled ``$(BUILD)/notebooks/NAME.ipynb`` exactly as in build/runs.mk.
     """
-    files = sorted({e["path"] for e in inputs})
+    files = [escape_path(f) for f in sorted({e["path"] for e in inputs})]
     lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(files)}", ""]
     lines += [f"{f}:" for f in files]  # empty rules: a deleted input re-runs, not breaks, make
     return "\n".join(lines) + "\n"
 
 
+def check_run_name(name: str) -> str:
+    """Refuse a run name that is not a plain file name (``..``, ``a/b``, ``$(shell ...)``).
+
+    The name becomes a folder and file names under build/, so it uses the very pattern
+    config/build.schema.json gives for names in build.yml: one place defines it.
+    """
+    schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))
+    pattern = schema["properties"]["runs"]["items"]["properties"]["name"]["pattern"]
+    if not re.fullmatch(pattern, name) or name in {".", ".."}:
+        raise ParameterError(f"run name {name!r}: expected letters, digits, '_', '.' and '-', "
+                             f"starting with a letter or digit (pattern {pattern})")
+    return name
+
+
 def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None = None) -> Path:
     """Execute ``notebook`` as run ``name``; return the executed notebook's path."""
     notebook = Path(notebook).resolve()
+    check_run_name(name)
     target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    work = paths.BUILD / ".work" / name
-    shutil.rmtree(work, ignore_errors=True)
-    staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
-    staging.mkdir(parents=True)
-    started = time.perf_counter()
-    try:
-        _execute(notebook, partial, params, _kernel_env(record, staging))
-    except NotebookFailed:
-        _quarantine(name, work, partial)
-        raise
+    with private_folder(paths.BUILD / ".work", name) as work:
+        staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
+        staging.mkdir()
+        started = time.perf_counter()
+        try:
+            _execute(notebook, partial, params, _kernel_env(record, staging))
+        except NotebookFailed:
+            _quarantine(name, work, partial)
+            raise
+        _publish(name, notebook, target, params, partial, record, staging, started)
+    return target
+
+
+def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], partial: Path,
+             record: Path, staging: Path, started: float) -> None:
+    """Move a successful run's artifacts into build/, then its records, the notebook last."""
     nb = json.loads(partial.read_text(encoding="utf-8"))
     entries = trace.read_record(record)
     inputs = [e for e in entries if e["kind"] == "input"]
     outputs = [e for e in entries if e["kind"] == "output"]
+    deps = _deps_text(name, inputs)  # before anything moves: an unwritable name fails the run
     _remove_stale(paths.RUNS / f"{name}.json", outputs)
     _promote(staging)
     run_record = {"name": name, "notebook": paths.relative(notebook), "parameters": params,
                   "executed": paths.relative(target), "inputs": inputs, "outputs": outputs}
     write_text(paths.RUNS / f"{name}.json", json.dumps(run_record, indent=2, sort_keys=True,
                                                        ensure_ascii=False) + "\n")
-    write_text(paths.DEPS / f"{name}.d", _deps_text(name, inputs))
+    write_text(paths.DEPS / f"{name}.d", deps)
     timing = {"wall_seconds": round(time.perf_counter() - started, 4),
               "kernel_seconds": kernel_seconds(nb)}
     write_text(paths.TIMINGS / f"{name}.json", json.dumps(timing, sort_keys=True) + "\n")
     write_text(target, dumps(normalise(nb)))
-    shutil.rmtree(work, ignore_errors=True)
-    return target
+    (paths.FAILED / f"{name}.ipynb").unlink(missing_ok=True)  # an old failure is history now
+    shutil.rmtree(paths.FAILED / name, ignore_errors=True)
 
 
 def _quarantine(name: str, work: Path, partial: Path) -> None:
@@ -156,7 +197,7 @@ def _quarantine(name: str, work: Path, partial: Path) -> None:
     failed_dir.parent.mkdir(parents=True, exist_ok=True)
     if partial.exists():
         os.replace(partial, paths.FAILED / f"{name}.ipynb")
-    os.replace(work, failed_dir)
+    shutil.copytree(work, failed_dir)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -172,22 +213,62 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _params_file(path: Path) -> dict[str, Any]:
+    """The typed parameters of a ``--params-json`` file: a JSON object, UTF-8."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: parameters file not found") from None
+    except IsADirectoryError:
+        raise ParameterError(f"{path}: is a folder; expected a JSON file of parameters") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path}, byte {exc.start}: not UTF-8 text; expected a UTF-8 JSON "
+                             "object of parameters") from None
+    except json.JSONDecodeError as exc:
+        raise ParameterError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON "
+                             f"({exc.msg}); expected an object of parameters") from None
+    if not isinstance(value, dict):
+        raise ParameterError(f"{path}: expected a JSON object of parameters "
+                             f"({{\"name\": value}}), found a {type(value).__name__}")
+    return value
+
+
+def _output_path(output: Path | None) -> Path | None:
+    """``--output`` must stay inside build/: the build never writes anywhere else."""
+    if output is None:
+        return None
+    resolved = Path(output).resolve()
+    if not resolved.is_relative_to(paths.BUILD.resolve()):
+        raise ParameterError(f"--output {output}: must be inside {paths.BUILD}")
+    return resolved
+
+
+def _checked_notebook(notebook: Path) -> Path:
+    if notebook.is_dir():
+        raise ParameterError(f"{notebook}: is a folder; expected a notebook (.ipynb) file")
+    return notebook
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    name = args.name or args.notebook.stem
+    name = args.notebook.stem if args.name is None else args.name
     try:
+        notebook = _checked_notebook(args.notebook)
+        check_run_name(name)
         params = {}
         if args.params_json:
-            params.update(parameters.validate(args.notebook,
-                                              json.loads(args.params_json.read_text())))
-        params.update(parameters.validate(args.notebook, dict(args.parameter), from_text=True))
-        target = run(args.notebook, name, params, args.output)
+            params.update(parameters.validate(notebook, _params_file(args.params_json)))
+        params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
+        target = run(notebook, name, params, _output_path(args.output))
     except CompendiumError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if isinstance(exc, NotebookFailed):
             print(f"  partial notebook kept in {paths.relative(paths.FAILED / (name + '.ipynb'))}; "
                   "earlier outputs are unchanged", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"error: run {name} interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
     print(f"ran {name} -> {paths.relative(target)}")
     return 0
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.fileio import write_text
+from analysis.fileio import Saved, write_text
 
 FORMATS = ("csv", "md", "tex", "html")
 
@@ -30,7 +29,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "") -> list[Path]:
+def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "") -> Saved:
     """Write ``NAME.{csv,md,tex,html}`` and ``NAME.json`` (caption, data source, columns)."""
     if not caption.strip():
         raise ValueError(f"table '{name}': a caption is required")
@@ -47,4 +46,4 @@ def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "") -> list
     write_text(sidecar, json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     for target in [*written, sidecar]:
         trace.record_output(target, artifact="table", name=name)
-    return [*written, sidecar]
+    return Saved([*written, sidecar])

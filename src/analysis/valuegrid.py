@@ -122,12 +122,13 @@ def value_counts(grid: ValueGrid, lang: str) -> pd.DataFrame:
 def plot_heatmap(matrix: pd.DataFrame, lang: str):
     """Heatmap of a 0/1 component × value matrix; cells are marked, not shaded by magnitude."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
+
+    from analysis.figures import marked_heatmap
 
     fig, ax = plt.subplots(figsize=(7.5, 5.2))
-    sns.heatmap(matrix, cmap=["#f4f4f4", "#2b6a99"], cbar=False, linewidths=0.8,
-                linecolor="white", annot=matrix.replace({0: "", 1: "●"}), fmt="",
-                annot_kws={"color": "white", "fontsize": 11}, ax=ax)
+    marked_heatmap(ax, matrix, colors=("#f4f4f4", "#2b6a99"),
+                   marks=matrix.replace({0: "", 1: "●"}), mark_style={"color": "white",
+                                                                      "fontsize": 11})
     ax.set_xlabel(f"{heading('value', lang)} — {FRAMEWORK_AUTHORS['harrison2012']}")
     ax.set_ylabel(f"{heading('component', lang)} — {FRAMEWORK_AUTHORS['csukas2021']}")
     ax.tick_params(axis="x", rotation=35)

@@ -36,11 +36,17 @@ def copy_project(dest: Path, root: Path = paths.ROOT) -> Path:
     return dest
 
 
+def clean_env(project: Path) -> dict[str, str]:
+    """This process's environment without its build settings, reading the copy's own code."""
+    env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
+    env.update({"PYTHONPATH": str(project / "src"), "ANALYSIS_SHARED_DIR": str(paths.SHARED)})
+    return env
+
+
 def make(project: Path, *args: str, check: bool = True,
          venv: Path = paths.ROOT / ".venv") -> subprocess.CompletedProcess:
     """Run make in a copy with the installed environment (NO_ENV_SETUP) and the copy's code."""
-    env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
-    env.update({"PYTHONPATH": str(project / "src"), "ANALYSIS_SHARED_DIR": str(paths.SHARED)})
+    env = clean_env(project)
     result = subprocess.run(["make", f"VENV={venv}", "NO_ENV_SETUP=1", *args], cwd=project,
                             env=env, capture_output=True, text=True)
     if check and result.returncode != 0:

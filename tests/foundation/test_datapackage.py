@@ -123,3 +123,59 @@ def test_non_tabular_resource_is_checksummed_but_not_read_as_a_table(scratch_dat
         datapackage.load("queries")
     queries.write_text("q: smart cities\n", encoding="utf-8")
     assert any("checksum mismatch" in p for p in datapackage.verify_all())
+
+
+def _count_validations(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    original = datapackage.validate_schema
+    monkeypatch.setattr(datapackage, "validate_schema",
+                        lambda name, descriptor=None: calls.append(name) or original(
+                            name, descriptor))
+    return calls
+
+
+def test_a_kernel_skips_row_validation_only_for_bytes_verify_already_vouched_for(
+        scratch_data, monkeypatch):
+    scratch_data("good", "id,count,label\na,1,x\n", FIELDS)
+    calls = _count_validations(monkeypatch)
+    datapackage.load("good")
+    assert calls == ["good"]  # no stamp yet: validated row by row
+    assert datapackage.main(["verify"]) == 0
+    calls.clear()
+    datapackage.load("good")
+    assert calls == []  # verify validated these very bytes against this very descriptor
+
+
+def test_a_changed_schema_after_verify_is_validated_again_and_fails(scratch_data, monkeypatch):
+    scratch_data("good", "id,count,label\na,1,x\n", FIELDS)
+    assert datapackage.main(["verify"]) == 0
+    descriptor = json.loads(paths.DATAPACKAGE.read_text())
+    descriptor["resources"][0]["schema"]["fields"][1]["constraints"] = {"minimum": 5}
+    paths.DATAPACKAGE.write_text(json.dumps(descriptor))
+    with pytest.raises(DataError, match="constraint-error"):
+        datapackage.load("good")
+
+
+def test_a_foreign_key_target_edited_after_verify_is_checked_again(scratch_data, monkeypatch):
+    scratch_data("codes", "id,count,label\na,1,x\n", FIELDS)
+    scratch_data("uses", "id,count,label\na,1,x\n", FIELDS,
+                 foreignKeys=[{"fields": "id", "reference": {"resource": "codes",
+                                                             "fields": "id"}}])
+    assert datapackage.main(["verify"]) == 0
+    (paths.DATA / "codes.csv").write_text("id,count,label\nb,1,x\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not found in codes"):
+        datapackage.load("uses")
+
+
+@pytest.mark.parametrize("escape", ["../../secret.txt", "/etc/hostname", "sub/../../x.csv"])
+def test_a_resource_path_leaving_data_is_refused_even_with_the_right_hash(
+        scratch_data, tmp_path, escape):
+    scratch_data("table", "id,count,label\na,1,x\n", FIELDS)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id,count,label\na,1,x\n", encoding="utf-8")
+    descriptor = json.loads(paths.DATAPACKAGE.read_text())
+    descriptor["resources"][0]["path"] = escape
+    paths.DATAPACKAGE.write_text(json.dumps(descriptor))
+    problems = datapackage.verify_all()
+    assert len(problems) == 1 and "must be a relative path inside data/" in problems[0]
+    assert escape in problems[0]

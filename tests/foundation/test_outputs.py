@@ -59,3 +59,9 @@ def test_tables_in_four_formats_with_header_cells(build_dir):
     assert (build_dir / "tables" / "t.csv").read_text() == \
         "Composante,n\nEfficience,2\nQualité <de> vie,1\n"
     assert "\\caption{Légende}" in (build_dir / "tables" / "t.tex").read_text()
+
+
+def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(tmp_build):
+    shown = repr(figures.save(_figure(), "shown", alt="a", caption="c"))
+    assert shown == "saved: shown.png, shown.svg, shown.pdf, shown.json"
+    assert str(tmp_build) not in shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis import parameters
+from analysis import parameters, paths
 from analysis.errors import ParameterError
 
 
@@ -68,3 +68,20 @@ def test_notebook_without_parameters_cell_is_refused(notebook):
 def test_parameters_cell_must_hold_literals(notebook):
     with pytest.raises(ParameterError, match="line 2: default of 'b' must be a literal"):
         parameters.declared(notebook("a = 1\nb = a + 1\n"))
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("n_bootstrap", "-5", "out of range: expected a value in the range 19.."),
+    ("n_bootstrap", "0", "out of range"),
+    ("surge_tolerance", "nan", "out of range: expected a finite number"),
+    ("surge_tolerance", "inf", "expected a finite number"),
+    ("surge_tolerance", "11", "range 0..10"),
+])
+def test_numbers_outside_their_documented_range_are_refused_before_a_kernel_starts(
+        name, text, message):
+    notebook = paths.NOTEBOOKS / "01_literature_growth.ipynb"
+    with pytest.raises(ParameterError, match=message) as err:
+        parameters.validate(notebook, {name: text}, from_text=True)
+    assert f"parameter '{name}'" in str(err.value)
+    assert parameters.validate(notebook, {"n_bootstrap": "19"}, from_text=True) == {
+        "n_bootstrap": 19}

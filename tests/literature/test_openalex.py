@@ -180,9 +180,74 @@ def test_unexpected_structure_is_rejected(server, sleeps, body, message):
 def test_snapshot_file_never_contains_the_key(server, sleeps, tmp_path):
     server.answer(200, page({2019: 2}, echoed=KEY))  # a server that echoes the key back
     snapshot = fetch(server, sleeps, api_key=KEY)
-    with pytest.raises(OpenAlexError, match="API key"):
-        write_snapshot(snapshot, tmp_path, "smart city", KEY)
-    assert list(tmp_path.iterdir()) == []
+    (written,) = [write_snapshot(snapshot, tmp_path, "smart city", KEY)]
+    text = written.read_text(encoding="utf-8")
+    assert KEY not in text and "<OPENALEX_API_KEY>" in text
+
+
+#: A key with every character that URL encoding changes.
+HARD_KEY = "sec+ret/k=y 42"
+SPELLINGS = (HARD_KEY, "sec%2Bret%2Fk%3Dy+42", "sec%2bret%2fk%3dy+42", "sec%2Bret%2Fk%3Dy%2042",
+             "sec%2Bret/k%3Dy%2042")
+
+
+class EchoingServer(Server):
+    """Answers with the request URL (key included) in the body, or redirects back to it."""
+
+    def __init__(self, status: int, redirect: bool = False) -> None:
+        super().__init__()
+        handler = self.httpd.RequestHandlerClass
+
+        def do_get(request) -> None:
+            body = json.dumps({"error": f"bad request {request.path}"}).encode()
+            request.send_response(302 if redirect else status)
+            if redirect:
+                request.send_header("Location", request.path)
+            request.send_header("Content-Length", str(len(body)))
+            request.end_headers()
+            request.wfile.write(body)
+
+        handler.do_GET = do_get
+
+
+@pytest.mark.parametrize("mode", ["http-400", "http-500", "redirect-loop", "refused",
+                                  "echo-200"])
+def test_the_key_never_shows_in_output_logs_or_files_whatever_fails(
+        mode, tmp_path, monkeypatch, capsys, caplog):
+    caplog.set_level("DEBUG")
+    monkeypatch.setenv("OPENALEX_API_KEY", HARD_KEY)
+    status = {"http-400": 400, "http-500": 500}.get(mode, 200)
+    srv = EchoingServer(status, redirect=mode == "redirect-loop")
+    if mode == "echo-200":
+        srv.httpd.RequestHandlerClass.do_GET = lambda r: _echo_page(r)
+    srv.thread.start()
+    base = srv.base_url
+    if mode == "refused":
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+    try:
+        code = main(["openalex", "--query", "smart city", "--from", "2019", "--to", "2020",
+                     "--out", str(tmp_path), "--base-url", base, "--retries", "1",
+                     "--backoff", "0"])
+    finally:
+        if mode != "refused":
+            srv.httpd.shutdown()
+            srv.httpd.server_close()
+    out = capsys.readouterr()
+    shown = out.out + out.err + caplog.text
+    written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file())
+    assert code == (0 if mode == "echo-200" else 1), out.err
+    for spelling in SPELLINGS:
+        assert spelling.lower() not in shown.lower(), f"{mode}: {spelling!r} shown"
+        assert spelling.lower() not in written.lower(), f"{mode}: {spelling!r} stored"
+
+
+def _echo_page(request) -> None:
+    body = page({2019: 1}, request_url=request.path)
+    request.send_response(200)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
 
 
 def test_cli_writes_a_dated_snapshot(server, tmp_path, monkeypatch, capsys):

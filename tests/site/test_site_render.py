@@ -202,3 +202,18 @@ def test_command_line_writes_build_html(tree):
     done = subprocess.run([sys.executable, "-m", "analysis.site"], env=env, text=True,
                           capture_output=True, check=False)
     assert done.returncode == 1 and "build manifest not found" in done.stderr
+
+
+def test_a_render_killed_earlier_leaves_nothing_once_the_next_render_has_run(tree):
+    import subprocess
+
+    from analysis.site.build import build_site
+
+    child = subprocess.Popen(["true"])
+    child.wait()  # a process that no longer exists: its folders are abandoned
+    leftovers = [tree.build / f".html.{kind}.{child.pid}.x" for kind in ("new", "old")]
+    for folder in leftovers:
+        (folder / "figures").mkdir(parents=True)
+    build_site(tree)
+    assert sorted(p.name for p in tree.build.iterdir() if p.name.startswith(".html")) == []
+    assert (tree.build / "html" / "index.html").is_file()

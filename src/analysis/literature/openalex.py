@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import sys
@@ -26,13 +27,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import requests
-import yaml
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis import paths
+from analysis import paths, yamlfile
 from analysis.errors import CompendiumError, ConfigError
 from analysis.fileio import write_text
 
@@ -113,13 +114,21 @@ def fetch_counts(
     public_url = requests.Request("GET", endpoint, params=params).prepare().url
     sent = {**params, "api_key": api_key} if api_key else params
     session = session or session_with_retries()
+    log_filter = _RedactLogs(api_key)
+    loggers = [logging.getLogger(n) for n in ("urllib3.connectionpool", "urllib3.util.retry")]
+    for logger in loggers:
+        logger.addFilter(log_filter)
     try:
         response = session.get(endpoint, params=sent, timeout=timeout)
     except requests.RequestException as error:
         raise OpenAlexError(_redact(
             f"request to {public_url} failed ({type(error).__name__}: {error}); "
             "a truncated or interrupted body is reported here too", api_key)) from None
-    data = _checked_json(response, public_url, api_key)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(log_filter)
+    data = json.loads(_redact(json.dumps(_checked_json(response, public_url, api_key)),
+                              api_key))
     counts, present = _counts(data, public_url, year_from, year_to)
     return {
         "label": LABEL,
@@ -184,8 +193,38 @@ def _counts(
     return counts, present
 
 
+REDACTED = "<OPENALEX_API_KEY>"
+_KEY_PARAMETER = re.compile(r"(api_key=)[^&\s\"'<>]+", re.IGNORECASE)
+
+
+def _key_spellings(api_key: str) -> list[str]:
+    """The key as it can appear in a URL: raw, and percent- or plus-encoded (any hex case)."""
+    encoded = {quote_plus(api_key), quote(api_key, safe=""), quote(api_key)}
+    spelled = {api_key} | encoded | {e.lower() for e in encoded}
+    return sorted(spelled, key=len, reverse=True)
+
+
 def _redact(text: str, api_key: str | None) -> str:
-    return text.replace(api_key, "<OPENALEX_API_KEY>") if api_key else text
+    """Remove the key from text that is shown, logged or stored, in every spelling of it."""
+    text = _KEY_PARAMETER.sub(lambda m: m.group(1) + REDACTED, text)
+    if not api_key:
+        return text
+    for spelling in _key_spellings(api_key):
+        text = re.sub(re.escape(spelling), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+class _RedactLogs(logging.Filter):
+    """urllib3 logs each retry with the full URL; its records pass through :func:`_redact`."""
+
+    def __init__(self, api_key: str | None) -> None:
+        super().__init__()
+        self.api_key = api_key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _redact(record.getMessage(), self.api_key)
+        record.args = None
+        return True
 
 
 def snapshot_path(out_dir: Path, name: str, year_from: int, year_to: int, day: str) -> Path:
@@ -196,7 +235,7 @@ def snapshot_path(out_dir: Path, name: str, year_from: int, year_to: int, day: s
 def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None = None) -> Path:
     """Write the snapshot as JSON; refuses to write anything that contains the API key."""
     text = json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if api_key and api_key in text:
+    if api_key and _redact(text, api_key) != text:
         raise OpenAlexError("the snapshot would contain the API key; nothing written")
     day = snapshot["retrieved"][:10]
     target = snapshot_path(out_dir, name, snapshot["year_from"], snapshot["year_to"], day)
@@ -206,21 +245,37 @@ def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None
 
 def load_series(name: str, path: Path | None = None) -> dict:
     """The OpenAlex query of a named series in data/literature/queries.yml."""
-    return series_section(name, "openalex", ("query", "year_from", "year_to"), path)
+    path = Path(path or paths.LITERATURE_QUERIES)
+    query = series_section(name, "openalex", ("query", "year_from", "year_to"), path)
+    wrong = [k for k, kind in (("query", str), ("year_from", int), ("year_to", int))
+             if not isinstance(query[k], kind) or isinstance(query[k], bool)]
+    if wrong:
+        raise ConfigError(f"{path}: series {name!r}, openalex: {', '.join(wrong)} has the wrong "
+                          "type; expected query: text, year_from and year_to: whole years")
+    return query
 
 
 def series_section(name: str, section: str, required: tuple[str, ...],
                    path: Path | None = None) -> dict:
     """One section (``openalex``, ``snapshot``) of a series in queries.yml, with its keys."""
     path = Path(path or paths.LITERATURE_QUERIES)
-    series = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("series", {})
+    series = _mapping(_mapping(yamlfile.load(path), path, "the file").get("series", {}), path,
+                      "series")
     if name not in series:
         raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
-    spec = series[name].get(section) or {}
+    spec = _mapping(_mapping(series[name], path, f"series {name!r}").get(section) or {},
+                    path, f"series {name!r}, {section}")
     missing = [k for k in required if k not in spec]
     if missing:
         raise ConfigError(f"{path}: series {name!r}, {section}: missing {', '.join(missing)}")
     return spec
+
+
+def _mapping(value: object, path: Path, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {what} must be a mapping (key: value), found "
+                          f"{type(value).__name__}")
+    return value
 
 
 # --- command line (wired into ``python -m analysis.literature openalex``) -----------------------

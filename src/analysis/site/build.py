@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from analysis.fileio import private_folder, sweep_abandoned
 from analysis.site import bibliography, check, notebooks
 from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
 
@@ -88,6 +88,8 @@ class _Writer:
 
     def write(self, rel: str, data: bytes) -> None:
         target = self.root / rel
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise SiteError(f"site file {rel!r} would be written outside the site folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.files += 1
@@ -211,7 +213,7 @@ def _render_pages(w: _Writer, site: Site) -> None:
 def _swap(new: Path, out: Path) -> None:
     """Put the new site in place; the old one is removed only once the new one is there."""
     os.chmod(new, 0o755)
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    old = out.with_name(f".{out.name}.old.{os.getpid()}.swap")
     if out.exists():
         os.replace(out, old)
     try:
@@ -246,9 +248,8 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
     out = Path(out or src.build / "html")
     clock = _Clock()
     site, refs = _prepare(src, clock)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
+    sweep_abandoned(out.parent, f".{out.name}.old")
+    with private_folder(out.parent, f".{out.name}.new") as tmp:
         w = _Writer(tmp, site, refs)
         generic = _render_notebooks(w, site, src)
         clock.lap("notebook pages")
@@ -262,8 +263,6 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
             raise SiteError(f"the rendered site has {len(problems)} problem(s); the previous "
                             "site is kept:\n  " + "\n  ".join(problems))
         _swap(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     clock.lap("swap")
     return Result(out=out, pages=w.pages, files=w.files, runs=len(site.runs), generic_alt=generic,
                   phases=clock.phases)

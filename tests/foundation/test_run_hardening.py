@@ -1,0 +1,147 @@
+"""The runner refuses what could escape build/, reports bad input in one located line, and
+leaves nothing behind: not after a failure, a dead kernel or a killed process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from test_run import notebook
+
+from analysis import fileio, paths, run
+
+
+@pytest.fixture
+def build(tmp_build):
+    (tmp_build / ".work").mkdir(parents=True)
+    (tmp_build / "keep.txt").write_text("an earlier good output", encoding="utf-8")
+    return tmp_build
+
+
+def untouched(build, tmp_path) -> bool:
+    return ((build / "keep.txt").exists() and (build / ".work").is_dir()
+            and not (tmp_path / "P").exists() and (tmp_path / "nb.ipynb").exists())
+
+
+@pytest.mark.parametrize("name", ["..", "../x", "../..", "a/b", "$(shell touch P)", ".hidden",
+                                  "x y", ""])
+def test_a_run_name_that_is_not_a_plain_file_name_is_refused_and_nothing_is_touched(
+        build, tmp_path, capsys, name, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    nb = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb), "--name", name]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: run name {name!r}: expected letters") and err.count("\n") == 1
+    assert untouched(build, tmp_path)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"label": ', "line 1, column 11: not valid JSON"),
+    (b'["label", "x"]', "expected a JSON object of parameters"),
+    ('{"label": "x"}'.encode("utf-16"), "not UTF-8 text"),
+])
+def test_a_bad_params_json_gets_one_located_line(build, tmp_path, capsys, content, message):
+    nb = notebook(tmp_path / "nb.ipynb", "print(label)")
+    params = tmp_path / "params.json"
+    params.write_bytes(content)
+    assert run.main([str(nb), "--params-json", str(params)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {params}") and message in err and err.count("\n") == 1
+
+
+def test_a_missing_params_json_a_folder_and_a_folder_as_notebook_are_named(
+        build, tmp_path, capsys):
+    nb = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb), "--params-json", str(tmp_path / "none.json")]) == 1
+    assert "none.json: parameters file not found" in capsys.readouterr().err
+    assert run.main([str(nb), "--params-json", str(tmp_path)]) == 1
+    assert "is a folder; expected a JSON file" in capsys.readouterr().err
+    assert run.main([str(tmp_path)]) == 1
+    assert "is a folder; expected a notebook" in capsys.readouterr().err
+
+
+def test_an_output_outside_build_is_refused(build, tmp_path, capsys):
+    nb = notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb), "--output", str(tmp_path / "out.ipynb")]) == 1
+    assert "must be inside" in capsys.readouterr().err
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_input_names_are_written_so_make_reads_each_as_one_file_and_runs_nothing(tmp_path):
+    odd = ["data/x$(shell touch P).csv", "data/my coding.csv", "data/a#b.csv"]
+    (tmp_path / "data").mkdir()
+    for name in odd:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    deps = run._deps_text("demo", [{"path": name} for name in odd])
+    (tmp_path / "Makefile").write_text(
+        "BUILD := build\ninclude demo.d\n$(BUILD)/notebooks/demo.ipynb:\n\tmkdir -p $(@D) && "
+        "touch $@\n", encoding="utf-8")
+    (tmp_path / "demo.d").write_text(deps, encoding="utf-8")
+    make = ["make", "-s", "build/notebooks/demo.ipynb"]
+    subprocess.run(make, cwd=tmp_path, check=True, capture_output=True)
+    assert not (tmp_path / "P").exists(), "a file name ran a shell command"
+    assert subprocess.run(["make", "-q", *make[2:]], cwd=tmp_path).returncode == 0
+    os.utime(tmp_path / "data/my coding.csv", ns=(2**62, 2**62))
+    assert subprocess.run(["make", "-q", *make[2:]], cwd=tmp_path).returncode == 1
+
+
+def test_a_file_name_make_cannot_spell_fails_the_run_before_anything_moves():
+    with pytest.raises(run.CompendiumError, match="cannot be written into a make rule"):
+        run._deps_text("demo", [{"path": "data/a:b.csv"}])
+
+
+def test_the_work_folder_of_a_killed_process_is_swept_by_the_next_run(build):
+    dead = subprocess.run(["true"])  # a finished child: its pid is free
+    assert dead.returncode == 0
+    stale = build / ".work" / f"demo.{_dead_pid()}.abc123"
+    (stale / "staging").mkdir(parents=True)
+    mine = build / ".work" / f"demo.{os.getpid()}.def456"
+    mine.mkdir()
+    fileio.sweep_abandoned(build / ".work", "demo")
+    assert not stale.exists() and mine.exists()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.slow
+def test_a_success_after_a_failure_clears_the_failure_and_leaves_no_work_folder(
+        build, tmp_path):
+    nb = notebook(tmp_path / "nb.ipynb", "raise RuntimeError('boom')")
+    assert run.main([str(nb), "--name", "demo"]) == 1
+    assert (build / "failed" / "demo.ipynb").exists()
+    notebook(tmp_path / "nb.ipynb", "print(label)")
+    assert run.main([str(nb), "--name", "demo"]) == 0
+    assert not (build / "failed" / "demo.ipynb").exists()
+    assert not (build / "failed" / "demo").exists()
+    assert [p.name for p in (build / ".work").iterdir()] == []
+
+
+@pytest.mark.slow
+def test_a_killed_kernel_names_the_cell_and_keeps_the_partial_notebook(build, tmp_path, capsys):
+    nb = notebook(tmp_path / "nb.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    assert run.main([str(nb), "--name", "dies"]) == 1
+    err = capsys.readouterr().err
+    assert "cell 2 (id 'last') did not finish: the kernel died" in err
+    assert "Traceback" not in err
+    assert (build / "failed" / "dies.ipynb").exists()
+    assert (build / "keep.txt").exists()
+    assert json.loads((build / "failed" / "dies.ipynb").read_text())["cells"]
+    assert [p.name for p in (build / ".work").iterdir()] == []
+
+
+def test_the_run_name_pattern_is_the_one_build_yml_is_validated_with():
+    schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))
+    pattern = schema["properties"]["runs"]["items"]["properties"]["name"]["pattern"]
+    assert pattern in _error_for("../x")
+
+
+def _error_for(name: str) -> str:
+    with pytest.raises(run.CompendiumError) as err:
+        run.check_run_name(name)
+    return str(err.value)
