@@ -27,6 +27,7 @@ _locked:
 	@$(if $(wildcard $(PY)),$(PY) -I -S,$(PYTHON)) tools/build_lock.py $(BUILD)/.lock $(MAKE) --no-print-directory COMPENDIUM_LOCK=1 $(GOALS)
 else
 ENV_STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 DATA_OK := $(BUILD)/.data-ok
 RUN := $(PY) -m analysis.run
 MANIFEST := $(BUILD)/MANIFEST.json
@@ -44,7 +45,7 @@ NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all help test lab html data bench clean lint env check-data lock
+.PHONY: all help test lab html data bench clean lint env check-data lock spark
 
 
 # The run rules are generated from config/build.yml (validated first); not needed to clean, get
@@ -75,6 +76,14 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	touch $@
 endif
 
+spark: $(SPARK_STAMP) ## Add the optional Spark extra (pyspark from requirements-spark.lock, Java from Debian)
+
+# Never part of `make all`: only `make spark` and `make test` install it. Re-installed after a re-sync.
+$(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
+	bash tools/ensure-java.sh
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
+	touch $@
+
 $(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
 	$(PY) -m analysis.makedeps $@
 	touch $@
@@ -95,7 +104,7 @@ $(SITE_INDEX): $(EXECUTED) $(MANIFEST) references.bib data/datapackage.json $(SI
 data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw corpus (../shared or pinned URL)
 	$(PY) -m analysis.literature.corpus
 
-test: $(ENV_STAMP) ## Run every test, including the slow end-to-end and browser tests
+test: $(ENV_STAMP) $(SPARK_STAMP) ## Run every test, including the slow end-to-end, browser and Spark tests
 	bash tools/ensure-chromium.sh
 	$(PY) -m pytest -n 2 --dist loadfile
 
