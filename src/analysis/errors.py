@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -35,7 +36,27 @@ def reports_errors(main: Callable[..., int]) -> Callable[..., int]:
         except CompendiumError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        except OSError as exc:
+            if exc.errno not in ENVIRONMENT_ERRORS:
+                raise
+            print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+            return 1
     return wrapper
+
+
+#: Failures of the machine, not of the code or the input: reported in one line, like bad input.
+ENVIRONMENT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                      errno.EIO, errno.EMFILE}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``path: No space left on device (the disk is full; ...)`` in one line."""
+    hint = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+            errno.EROFS: "the file system is read-only"}.get(exc.errno, "")
+    where_ = f"{exc.filename}: " if exc.filename else ""
+    advice = f" ({hint}; earlier outputs are unchanged, free space and run make again)" \
+        if hint else ""
+    return f"{where_}{exc.strerror or exc}{advice}"
 
 
 def where(path: object, row: int | None = None, column: str | None = None) -> str:

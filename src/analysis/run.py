@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import parameters, paths, trace
-from analysis.errors import CompendiumError, ParameterError
+from analysis.errors import CompendiumError, ParameterError, reports_errors
 from analysis.fileio import private_folder, write_text
 from analysis.makesyntax import escape_path
 from analysis.normalise import dumps, kernel_seconds, normalise
@@ -33,6 +33,10 @@ from analysis.normalise import dumps, kernel_seconds, normalise
 
 class NotebookFailed(CompendiumError):
     """A cell raised: the message names the notebook, the cell and the error."""
+
+
+class Interrupted(CompendiumError):
+    """Ctrl-C or SIGTERM: the work folder is gone and build/ is as it was."""
 
 
 def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
@@ -171,9 +175,11 @@ def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None =
         started = time.perf_counter()
         try:
             _execute(notebook, partial, params, _kernel_env(record, staging))
-        except NotebookFailed:
+        except NotebookFailed as exc:
             _quarantine(name, work, partial)
-            raise
+            kept = paths.relative(paths.FAILED / f"{name}.ipynb")
+            raise NotebookFailed(f"{exc}\n  partial notebook kept in {kept}; earlier outputs "
+                                 "are unchanged") from None
         _publish(name, notebook, target, params, partial, record, staging, started)
     return target
 
@@ -260,26 +266,20 @@ def _checked_notebook(notebook: Path) -> Path:
     return notebook
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     name = args.notebook.stem if args.name is None else args.name
+    notebook = _checked_notebook(args.notebook)
+    check_run_name(name)
+    params = {}
+    if args.params_json:
+        params.update(parameters.validate(notebook, _params_file(args.params_json)))
+    params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
     try:
-        notebook = _checked_notebook(args.notebook)
-        check_run_name(name)
-        params = {}
-        if args.params_json:
-            params.update(parameters.validate(notebook, _params_file(args.params_json)))
-        params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
         target = run(notebook, name, params, _output_path(args.output))
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if isinstance(exc, NotebookFailed):
-            print(f"  partial notebook kept in {paths.relative(paths.FAILED / (name + '.ipynb'))}; "
-                  "earlier outputs are unchanged", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        print(f"error: run {name} interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return 130
+        raise Interrupted(f"run {name} interrupted; earlier outputs are unchanged") from None
     print(f"ran {name} -> {paths.relative(target)}")
     return 0
 
