@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import CompendiumError, DataError, reports_errors, where
+from analysis._startup import skip_unused_imports
+from analysis.errors import CompendiumError, DataError, Problems, reports_errors, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -131,17 +132,12 @@ def validate_schema(name: str, descriptor: dict | None = None) -> None:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
     report = _frictionless_resource(res).validate()
-    problems = [_describe(path, res, err) for err in report.flatten(
-        ["rowNumber", "fieldName", "type", "note", "message"])]
+    problems = Problems(f"{path}: {{n}} schema error(s) in resource '{name}'")
+    problems.extend([_describe(path, res, err) for err in report.flatten(
+        ["rowNumber", "fieldName", "type", "note", "message"])])
     if not problems:
-        problems = _foreign_key_problems(res, descriptor or read_descriptor())
-    if not problems:
-        return
-    shown = problems[:MAX_REPORTED_ERRORS]
-    more = len(problems) - len(shown)
-    tail = f"\n  ... and {more} more" if more > 0 else ""
-    raise DataError(f"{path}: {len(problems)} schema error(s) in resource '{name}':\n  "
-                    + "\n  ".join(shown) + tail)
+        problems.extend(_foreign_key_problems(res, descriptor or read_descriptor()))
+    problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
 
 
 def _parse_non_tabular(path: Path) -> None:
@@ -228,9 +224,7 @@ def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
 
 
 def _frictionless_resource(res: dict):
-    # jsonschema eagerly imports rfc3987_syntax (jsonschema issue #1428), which builds a
-    # grammar at import and costs ~1.5 s; we never validate IRIs, so skip it.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    skip_unused_imports()
     from frictionless import Resource
 
     descriptor = {k: v for k, v in res.items() if k not in {"hash", "bytes", "sources",

@@ -67,3 +67,39 @@ def where(path: object, row: int | None = None, column: str | None = None) -> st
     if column:
         parts.append(f"column '{column}'")
     return ", ".join(parts)
+
+
+class Problems:
+    """Collect every problem of one input, then raise once, listing them (up to ``limit``).
+
+    A researcher fixing a file wants all its errors in one pass, not one per run.
+
+    >>> found = Problems("data.csv: {n} schema error(s)")
+    >>> found.add("data.csv, row 2, column 'year': expected integer")
+    >>> found.raise_if_any(DataError)
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: data.csv: 1 schema error(s):
+      data.csv, row 2, column 'year': expected integer
+    """
+
+    def __init__(self, heading: str) -> None:
+        self.heading = heading
+        self.found: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.found.append(problem)
+
+    def extend(self, problems: list[str]) -> None:
+        self.found.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_if_any(self, error: type[CompendiumError], limit: int = 20) -> None:
+        if not self.found:
+            return
+        shown, hidden = self.found[:limit], len(self.found) - limit
+        tail = [f"... and {hidden} more"] if hidden > 0 else []
+        raise error(self.heading.format(n=len(self.found)) + ":\n  "
+                    + "\n  ".join([*shown, *tail]))

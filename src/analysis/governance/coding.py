@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import DataError, ParameterError, where
+from analysis._startup import skip_unused_imports
+from analysis.errors import DataError, ParameterError, Problems, where
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import MODES
 
@@ -132,7 +132,7 @@ def _describe(path: Path, error: list, schema: dict) -> str:
 
 
 def _frictionless_errors(header: list[str], rows: list[list[str]], schema: dict) -> list[list]:
-    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
+    skip_unused_imports()
     from frictionless import Resource
 
     # The rows as read above (BOM dropped, strictly parsed), so row numbers are file lines.
@@ -182,19 +182,15 @@ def load_coding(path: Path | str, known_excerpts: set[str],
     schema = schema or read_schema()
     header, rows = _read_rows(path)
     _check_header(path, header, schema)
-    problems = [_describe(path, err, schema)
-                for err in _frictionless_errors(header, rows, schema)]
+    problems = Problems(f"{path}: {{n}} problem(s) in the coding file")
+    problems.extend([_describe(path, err, schema)
+                     for err in _frictionless_errors(header, rows, schema)])
     padded = [row + [""] * (len(header) - len(row)) for row in rows]
     frame = pd.DataFrame(padded, columns=header, dtype="string").replace({"": pd.NA})
-    problems += _check_periods(path, frame)
-    problems += _check_excerpt_ids(path, frame, known_excerpts)
-    problems += _check_duplicates(path, frame)
-    if problems:
-        shown = problems[:MAX_REPORTED_ERRORS]
-        hidden = len(problems) - len(shown)
-        more = f"\n  ... and {hidden} more" if hidden else ""
-        raise DataError(f"{path}: {len(problems)} problem(s) in the coding file:\n  "
-                        + "\n  ".join(shown) + more)
+    problems.extend(_check_periods(path, frame))
+    problems.extend(_check_excerpt_ids(path, frame, known_excerpts))
+    problems.extend(_check_duplicates(path, frame))
+    problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
     trace.record_input(path, resource="governance coding file")
     return frame
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from analysis.errors import Problems
 from analysis.fileio import private_folder, sweep_abandoned
 from analysis.site import bibliography, check, notebooks
 from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
@@ -257,11 +258,10 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
         clock.lap("copy files")
         _render_pages(w, site)
         clock.lap("other pages")
-        problems = check.check_site(tmp)
+        problems = Problems("the rendered site has {n} problem(s); the previous site is kept")
+        problems.extend(check.check_site(tmp))
         clock.lap("check")
-        if problems:
-            raise SiteError(f"the rendered site has {len(problems)} problem(s); the previous "
-                            "site is kept:\n  " + "\n  ".join(problems))
+        problems.raise_if_any(SiteError, limit=200)
         _swap(tmp, out)
     clock.lap("swap")
     return Result(out=out, pages=w.pages, files=w.files, runs=len(site.runs), generic_alt=generic,
