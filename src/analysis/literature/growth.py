@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis.literature import _nb2
 
@@ -85,6 +85,12 @@ def _fits(counts: np.ndarray, design: np.ndarray, family: str,
 def _fit(counts: np.ndarray, design: np.ndarray, family: str, need_se: bool = True) -> _Fit:
     """One fit (see :func:`_fits`)."""
     return _fits(counts, design, family, need_se)[0]
+
+
+def _chi2_1_ppf(q: float) -> float:
+    """Quantile of chi-square(1); as scipy.stats.chi2.ppf computes it. The distributions here
+    come from scipy.special because importing scipy.stats costs about a second."""
+    return float(2 * special.gammaincinv(0.5, q))
 
 
 def _linear_design(y: np.ndarray) -> np.ndarray:
@@ -167,7 +173,7 @@ def _loglinear(engine: _Engine, years, counts, family: str, level: float) -> Log
     y, c = _arrays(years, counts)
     design = _linear_design(y)
     fit = engine.fit(c, design, family, True)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = float(special.ndtri(0.5 + level / 2))
     slope, se = float(fit.params[1]), float(fit.bse[1])
     low, high = slope - z * se, slope + z * se
     return LogLinearFit(
@@ -340,7 +346,7 @@ def _segmented(engine: _Engine, years, counts, break_from: float, break_to: floa
     llf = np.array([f.llf for f in fits])
     best = int(np.argmax(llf))
     lr = max(0.0, 2 * (llf[best] - null.llf))
-    inside = grid[2 * (llf[best] - llf) <= stats.chi2.ppf(level, 1)]
+    inside = grid[2 * (llf[best] - llf) <= _chi2_1_ppf(level)]
     b1, b2 = fits[best].params[1], fits[best].params[2]
     p_boot = _bootstrap_p(engine, y, null, grid, family, lr, n_bootstrap, seed, min_side)
     return BreakFit(
@@ -349,7 +355,7 @@ def _segmented(engine: _Engine, years, counts, break_from: float, break_to: floa
         break_low=float(inside.min()), break_high=float(inside.max()),
         ci_at_grid_edge=bool(inside.min() == grid[0] or inside.max() == grid[-1]),
         growth_before=math.expm1(b1), growth_after=math.expm1(b1 + b2),
-        lr=float(lr), p_chi2=float(stats.chi2.sf(lr, 1)), p_bootstrap=p_boot,
+        lr=float(lr), p_chi2=float(special.chdtrc(1, lr)), p_bootstrap=p_boot,
         n_bootstrap=n_bootstrap,
         params=tuple(float(p) for p in fits[best].params), origin=float(y.mean()),
         profile=pd.DataFrame({"break_year": grid, "loglik": llf}),
@@ -405,8 +411,8 @@ def _clopper_pearson(count: int, total: int, level: float) -> tuple[float, float
     """Central exact (Clopper-Pearson) interval of a binomial proportion, from beta quantiles;
     the bound is 0 (or 1) when the count is 0 (or the total)."""
     tail = (1 - level) / 2
-    low = 0.0 if count == 0 else float(stats.beta.ppf(tail, count, total - count + 1))
-    high = 1.0 if count == total else float(stats.beta.isf(tail, count + 1, total - count))
+    low = 0.0 if count == 0 else float(special.betaincinv(count, total - count + 1, tail))
+    high = 1.0 if count == total else float(special.betainccinv(count + 1, total - count, tail))
     return low, high
 
 
@@ -423,9 +429,12 @@ def _fold_change(year_from: int, count_from: int, year_to: int, count_to: int, l
 
 def fold_exceeds_p(count_from: int, count_to: int, threshold: float) -> float:
     """One-sided exact conditional p-value for H0: ratio <= threshold vs ratio > threshold:
-    P(X >= count_to) for X ~ Binomial(count_from + count_to, threshold / (1 + threshold))."""
+    P(X >= count_to) for X ~ Binomial(count_from + count_to, threshold / (1 + threshold)),
+    which is the regularized incomplete beta I_p(count_to, count_from + 1)."""
+    if count_to <= 0:
+        return 1.0
     prop = threshold / (1 + threshold)
-    return float(stats.binom.sf(count_to - 1, count_from + count_to, prop))
+    return float(special.betainc(count_to, count_from + 1, prop))
 
 
 def cagr(year_from: int, count_from: float, year_to: int, count_to: float) -> float:
