@@ -67,6 +67,10 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
         raise NotebookFailed(_describe_failure(notebook, out, exc)) from None
     except (DeadKernelError, RuntimeError) as exc:  # nbclient: "Kernel died before replying"
         raise NotebookFailed(_describe_dead_kernel(notebook, out, exc)) from None
+    except OSError as exc:  # papermill saving the partial notebook on a full disk
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, paths.relative(out)) from None
     finally:
         for key, value in saved.items():
             if value is None:
