@@ -105,11 +105,11 @@ class _Builder:
         """A file of the tree, by its path relative to the project root."""
         existing = self.crate.get(rel)
         if existing is None:
-            self.crate.add_file(dest_path=rel, properties={**_media(rel), **properties})
-        else:
-            for key, value in properties.items():
-                existing.setdefault(key, value)
-        return self.ref(rel)
+            return self.ref(self.crate.add_file(dest_path=rel,
+                                                properties={**_media(rel), **properties}).id)
+        for key, value in properties.items():
+            existing.setdefault(key, value)
+        return self.ref(existing.id)
 
 
 def _person_or_org(b: _Builder, author: dict, fallback: str) -> dict[str, str]:
@@ -131,8 +131,8 @@ def _talk(b: _Builder, cff: dict) -> list[dict[str, str]]:
     """The works CITATION.cff asks to cite with the compendium (the talk), as citations."""
     cited = []
     for i, ref in enumerate(cff.get("references", [])):
-        ident = ref.get("url") or ref.get("doi") and f"https://doi.org/{ref['doi']}" \
-            or f"#reference-{i}"
+        doi = f"https://doi.org/{ref['doi']}" if ref.get("doi") else None
+        ident = ref.get("url") or doi or f"#reference-{i}"
         props: dict[str, Any] = {
             "@type": "PresentationDigitalDocument" if ref.get("type") == "conference-paper"
             else "CreativeWork", "name": ref["title"],
