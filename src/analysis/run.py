@@ -144,7 +144,9 @@ def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None =
     timing = {"wall_seconds": round(time.perf_counter() - started, 4),
               "kernel_seconds": kernel_seconds(nb)}
     write_text(paths.TIMINGS / f"{name}.json", json.dumps(timing, sort_keys=True) + "\n")
-    write_text(target, dumps(normalise(nb)))
+    # innermost first: staging is under build/, which is usually under the project root
+    where = {f"{staging}/": "build/", f"{paths.BUILD}/": "build/", f"{paths.ROOT}/": ""}
+    write_text(target, dumps(normalise(nb, where)))
     shutil.rmtree(work, ignore_errors=True)
     return target
 
