@@ -19,6 +19,12 @@ What the crate covers, and where each part comes from:
 - the authors, licence, title, version and keywords from CITATION.cff; the talk it reproduces
   (CITATION.cff's reference, HAL hal-04618370) as the root's ``citation``.
 
+Why RO-Crate 1.3: it is what ``rocrate`` writes by default, and its JSON-LD context ships with
+``rocrate``, so the tests can run the profile checker (roc-validator) without network. That
+checker's Process Run Crate profile inherits the RO-Crate 1.1 checks (which want
+``conformsTo`` 1.1), so the tests check the RO-Crate 1.3 profile and the Process Run Crate
+profile's own checks separately; every required check of both passes.
+
 Identifiers are paths relative to the project root ("data/...", "build/figures/..."), as in
 the run records: the crate describes the whole tree, and `make dist` puts it at the root of the
 archive, where every id resolves. In build/ it stays beside the manifest because nothing is
