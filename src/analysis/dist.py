@@ -3,7 +3,8 @@
 It holds, at the archive's root:
 
 - the source tree at the commit (``git archive``), so it rebuilds with `make all`;
-- ``build/``: the site (html/), the executed notebooks, figures, tables and MANIFEST.json;
+- ``build/``: MANIFEST.json, every artifact it lists (executed notebooks, figures, tables)
+  and the site (html/);
 - ``ro-crate-metadata.json`` (the build's RO-Crate, whose ids are relative to this root);
 - ``ARCHIVE-INFO``: the commit and SOURCE_DATE_EPOCH, because an unzipped archive is no git
   checkout and a rebuild must record the same commit and dates to be byte-identical;
@@ -41,8 +42,6 @@ from analysis import citation, origin, paths
 from analysis.errors import CompendiumError, reports_errors
 from analysis.fileio import atomic_path
 
-#: Folders of build/ that the archive carries (the rest is make's bookkeeping).
-BUILD_PARTS = ("html", "notebooks", "figures", "tables")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
@@ -102,10 +101,19 @@ def source_entries(commit: str) -> list[Entry]:
 
 
 def build_entries() -> list[Entry]:
-    """The built site, notebooks, figures, tables and manifest, under build/."""
+    """The manifest, every artifact it lists (figures, tables, executed notebooks) and the site.
+
+    Artifacts come from the manifest, not from a listing of build/: a file left there by an
+    earlier configuration is not part of this build and stays out of the deposit.
+    """
+    manifest = json.loads(paths.MANIFEST.read_text(encoding="utf-8"))
     files = [paths.MANIFEST]
-    for part in BUILD_PARTS:
-        files += sorted(p for p in (paths.BUILD / part).rglob("*") if p.is_file())
+    files += [paths.BUILD / a["path"].removeprefix("build/") for a in manifest["artifacts"]]
+    files += sorted(p for p in paths.HTML.rglob("*") if p.is_file())  # rendered from it
+    missing = [paths.relative(f) for f in files if not f.is_file()]
+    if missing:
+        raise DistError(f"{paths.relative(paths.MANIFEST)}: lists {missing[0]}, which does not "
+                        "exist; run `make all` first")
     return [Entry(paths.relative(f), f.read_bytes()) for f in files]
 
 

@@ -26,7 +26,7 @@ def fake_build(tmp_build: Path, tmp_path: Path, monkeypatch) -> Path:
     a configuration listing them and a manifest written by analysis.manifest."""
     from analysis import manifest
 
-    for name in ("MANIFEST", "CRATE", "DIST"):  # each is a direct child of build/
+    for name in ("MANIFEST", "CRATE", "DIST", "HTML"):  # each is a direct child of build/
         monkeypatch.setattr(paths, name, tmp_build / getattr(paths, name).name)
     config = tmp_path / "build.yml"
     config.write_text("runs:\n" + "".join(

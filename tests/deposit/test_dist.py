@@ -50,6 +50,22 @@ def test_a_build_of_a_dirty_tree_is_refused(fake_build):
         dist.built_commit()
 
 
+def test_only_the_manifests_artifacts_and_the_site_are_packed(fake_build):
+    (fake_build / "figures" / "stale_from_another_config.png").write_bytes(b"old")
+    (fake_build / "html").mkdir()
+    (fake_build / "html" / "index.html").write_text("<html></html>")
+    names = {e.name for e in dist.build_entries()}
+    assert {"build/MANIFEST.json", "build/figures/demo_en.png", "build/tables/demo_fr.csv",
+            "build/notebooks/02_value_grid-en.ipynb", "build/html/index.html"} <= names
+    assert "build/figures/stale_from_another_config.png" not in names
+
+
+def test_an_artifact_missing_from_build_is_refused(fake_build):
+    (fake_build / "tables" / "demo_fr.csv").unlink()
+    with pytest.raises(DistError, match="lists build/tables/demo_fr.csv, which does not exist"):
+        dist.build_entries()
+
+
 def test_a_generated_file_shadowing_a_source_file_is_refused(fake_build, monkeypatch):
     paths.CRATE.write_text("{}")
     monkeypatch.setattr(dist, "source_entries", lambda commit: [Entry("ARCHIVE-INFO", b"")])
