@@ -78,12 +78,12 @@ def built_commit() -> tuple[str, int]:
     head = _git("rev-parse", "HEAD").decode().strip()
     if head != commit:
         raise DistError(f"{paths.relative(paths.MANIFEST)}: built from {commit}, but HEAD is "
-                        f"{head}; run `make clean dist` (figures carry the commit's date, so a new commit "
-                        "needs a fresh build)")
+                        f"{head}; run `make clean && make dist` (figures carry the commit's "
+                        "date, so a new commit needs a fresh build)")
     env_epoch = int(os.environ.get("SOURCE_DATE_EPOCH", epoch))
     if env_epoch != epoch:
         raise DistError(f"{paths.relative(paths.MANIFEST)}: SOURCE_DATE_EPOCH {epoch}, but "
-                        f"the environment says {env_epoch}; run `make clean dist`")
+                        f"the environment says {env_epoch}; run `make clean && make dist`")
     return commit, epoch
 
 
