@@ -69,10 +69,15 @@ def validate(data: dict[str, Any], path: Path | str = "CITATION.cff") -> None:
                             f"(CFF 1.2.0; {len(errors)} problem(s) in all)")
 
 
+def project() -> dict[str, Any]:
+    """The [project] table of pyproject.toml."""
+    return tomllib.loads(paths.PYPROJECT.read_text(encoding="utf-8"))["project"]
+
+
 def package() -> tuple[str, str]:
     """(name, version) of the package, from pyproject.toml: the archive's name and version."""
-    project = tomllib.loads(paths.PYPROJECT.read_text(encoding="utf-8"))["project"]
-    return project["name"], project["version"]
+    meta = project()
+    return meta["name"], meta["version"]
 
 
 def checked(path: Path | None = None) -> dict[str, Any]:

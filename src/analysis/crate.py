@@ -118,7 +118,7 @@ class _Builder:
         return self.ref(existing.id)
 
 
-def _person_or_org(b: _Builder, author: dict, fallback: str) -> dict[str, str]:
+def _person_or_org(b: _Builder, author: dict) -> dict[str, str]:
     """A CFF person (family/given names) or entity (name) as a Person or Organization."""
     if "family-names" in author:
         name = " ".join(p for p in (author.get("given-names"), author["family-names"]) if p)
@@ -127,7 +127,7 @@ def _person_or_org(b: _Builder, author: dict, fallback: str) -> dict[str, str]:
         if author.get("given-names"):
             props["givenName"] = author["given-names"]
     else:
-        name = str(author.get("name") or fallback)
+        name = str(author.get("name") or "not available")
         ident = f"#organization-{_slug(name)}"
         props = {"@type": "Organization", "name": name}
     return b.entity(ident, props)
@@ -142,7 +142,7 @@ def _talk(b: _Builder, cff: dict) -> list[dict[str, str]]:
         props: dict[str, Any] = {
             "@type": "PresentationDigitalDocument" if ref.get("type") == "conference-paper"
             else "CreativeWork", "name": ref["title"],
-            "author": _single([_person_or_org(b, a, "not available")
+            "author": _single([_person_or_org(b, a)
                                for a in ref.get("authors", [])])}
         if ref.get("year"):
             props["datePublished"] = str(ref["year"])
@@ -287,10 +287,10 @@ def build_crate(epoch: int | None = None) -> dict:
                         {"name": "Build manifest", "sha256": sha256_file(paths.MANIFEST)}))
     licence = str(cff.get("license", "not available"))
     for key, value in {
-        "name": cff["title"], "description": str(cff.get("message", "")).strip(),
+        "name": cff["title"], "description": citation.project().get("description", ""),
         "version": str(cff.get("version", "")), "datePublished": iso_date(epoch),
         "keywords": list(cff.get("keywords", [])),
-        "author": _single([_person_or_org(b, a, "not available")
+        "author": _single([_person_or_org(b, a)
                            for a in cff.get("authors", [])]),
         "license": b.entity(f"https://spdx.org/licenses/{licence}",
                             {"@type": "CreativeWork", "name": licence}),
@@ -302,6 +302,7 @@ def build_crate(epoch: int | None = None) -> dict:
         root[key] = value
     parts = [*data, *notebooks.values(), *extra]
     parts += [r for a in runs for r in _results(a)]
+    parts += [{"@id": i.path} for a in runs for i in a.inputs if not i.path.startswith("../")]
     root["hasPart"] = sorted({p["@id"]: p for p in parts}.values(), key=lambda p: p["@id"])
     return b.crate.metadata.generate()
 
