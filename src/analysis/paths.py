@@ -28,6 +28,11 @@ CONFIG: Path = _env_path("ANALYSIS_CONFIG", ROOT / "config" / "build.yml")
 CONFIG_SCHEMA: Path = ROOT / "config" / "build.schema.json"
 REFERENCES_BIB: Path = ROOT / "references.bib"
 LOCK: Path = ROOT / "requirements.lock"
+CITATION: Path = ROOT / "CITATION.cff"
+PYPROJECT: Path = ROOT / "pyproject.toml"
+#: Written by `make dist` into the archive only: the commit and SOURCE_DATE_EPOCH of a tree
+#: that is no longer a git checkout (the Makefile and the manifest fall back to it).
+ARCHIVE_INFO: Path = ROOT / "ARCHIVE-INFO"
 
 BUILD: Path = _env_path("ANALYSIS_BUILD_DIR", ROOT / "build")
 EXECUTED: Path = BUILD / "notebooks"
@@ -42,6 +47,9 @@ HTML: Path = BUILD / "html"
 MANIFEST: Path = BUILD / "MANIFEST.json"
 #: Written by ``datapackage verify``: the data files it validated, by sha256, and the descriptor.
 DATA_OK: Path = BUILD / ".data-ok"
+#: The RO-Crate of the build; its ids are relative to the project root (see analysis.crate).
+CRATE: Path = BUILD / "ro-crate-metadata.json"
+DIST: Path = BUILD / "dist"
 BENCH: Path = BUILD / "bench.json"
 
 #: Material shared by the workplace but not committed here (seed text, raw corpus, fixtures).

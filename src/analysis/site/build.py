@@ -189,6 +189,8 @@ def _copy_all(w: _Writer, site: Site, src: Sources) -> None:
     _copy_artifacts(w, site, src)
     _copy_data(w, site, src)
     w.copy(src.manifest, "MANIFEST.json")
+    if src.crate.is_file():  # copied so the build page's link works offline, from the site alone
+        w.copy(src.crate, "ro-crate-metadata.json")
     w.write("static/site.css", (STATIC / "site.css").read_bytes())
     w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
 
@@ -206,7 +208,8 @@ def _render_pages(w: _Writer, site: Site) -> None:
     w.page("data.html", "data.html.j2", page_title="Data", package=site.package,
            resources=site.resources, other_inputs=site.other_inputs)
     w.page("build.html", "build.html.j2", page_title="Build", manifest=site.manifest,
-           runs=site.runs, artifacts=_artifact_rows(site, w.root))
+           runs=site.runs, artifacts=_artifact_rows(site, w.root),
+           crate=(w.root / "ro-crate-metadata.json").is_file())
     w.page("bibliography.html", "bibliography.html.j2", page_title="Bibliography",
            cited=[r for r in refs if r.cited_in], uncited=[r for r in refs if not r.cited_in])
 
