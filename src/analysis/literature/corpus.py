@@ -178,7 +178,7 @@ def download(url: str, target: Path, timeout: float = 60.0) -> None:
 
 @contextmanager
 def source_file(shared_copy: Path = SHARED_COPY, url: str = SOURCE_URL):
-    """Yield a checked path to the corpus: the ../shared copy, else a verified download."""
+    """Yield a checked path to the corpus: the local copy, else a verified download."""
     if shared_copy.exists():
         check_sha256(shared_copy, str(shared_copy))
         yield shared_copy
@@ -214,7 +214,7 @@ def write_outputs(counts: pd.DataFrame) -> list[str]:
 
 
 def summary(counts: pd.DataFrame) -> str:
-    """Totals a reviewer can compare with SOURCE.md (4,219 records, 1 without year, 253 late)."""
+    """Totals a reviewer can compare with data/literature/README.md (4,219 records, 253 late)."""
     lines = []
     for name, group in counts.groupby("series", sort=False):
         total = int(group["records"].sum())
