@@ -26,7 +26,7 @@ from typing import Any
 from analysis import parameters, paths, trace
 from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, ParameterError, reports_errors
-from analysis.fileio import private_folder, write_text
+from analysis.fileio import private_folder, read_utf8, write_text
 from analysis.makesyntax import escape_path
 from analysis.normalise import dumps, kernel_seconds, normalise
 
@@ -232,15 +232,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _params_file(path: Path) -> dict[str, Any]:
     """The typed parameters of a ``--params-json`` file: a JSON object, UTF-8."""
+    text = read_utf8(path, "a JSON file of parameters", ParameterError)
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: parameters file not found") from None
-    except IsADirectoryError:
-        raise ParameterError(f"{path}: is a folder; expected a JSON file of parameters") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}, byte {exc.start}: not UTF-8 text; expected a UTF-8 JSON "
-                             "object of parameters") from None
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParameterError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON "
                              f"({exc.msg}); expected an object of parameters") from None

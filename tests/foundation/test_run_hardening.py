@@ -40,7 +40,7 @@ def test_a_run_name_that_is_not_a_plain_file_name_is_refused_and_nothing_is_touc
 @pytest.mark.parametrize(("content", "message"), [
     (b'{"label": ', "line 1, column 11: not valid JSON"),
     (b'["label", "x"]', "expected a JSON object of parameters"),
-    ('{"label": "x"}'.encode("utf-16"), "not UTF-8 text"),
+    ('{"label": "x"}'.encode("utf-16"), "byte 0 is not UTF-8"),
 ])
 def test_a_bad_params_json_gets_one_located_line(build, tmp_path, capsys, content, message):
     nb = notebook(tmp_path / "nb.ipynb", "print(label)")
@@ -55,7 +55,7 @@ def test_a_missing_params_json_a_folder_and_a_folder_as_notebook_are_named(
         build, tmp_path, capsys):
     nb = notebook(tmp_path / "nb.ipynb", "print(label)")
     assert run.main([str(nb), "--params-json", str(tmp_path / "none.json")]) == 1
-    assert "none.json: parameters file not found" in capsys.readouterr().err
+    assert "none.json: not found; expected a JSON file of parameters" in capsys.readouterr().err
     assert run.main([str(nb), "--params-json", str(tmp_path)]) == 1
     assert "is a folder; expected a JSON file" in capsys.readouterr().err
     assert run.main([str(tmp_path)]) == 1

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import paths, trace
 from analysis._startup import skip_unused_imports
 from analysis.errors import DataError, ParameterError, Problems, where
+from analysis.fileio import read_utf8
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import MODES
 
@@ -63,7 +64,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     unclosed quote, a row with more cells than the header or a byte that is not UTF-8 is an
     error at its line, wherever it sits in the file.
     """
-    text = _read_text(path)
+    text = read_utf8(path, "a coding file (CSV, UTF-8)", DataError)
     first = text.split("\n", 1)[0]
     for sep, what in ((";", "semicolons (French Excel's default)"), ("\t", "tabs")):
         if "," not in first and sep in first:
@@ -81,21 +82,6 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
             raise DataError(f"{where(path, number)}: {len(row)} cells, more than the "
                             f"{len(header)} columns of the header")
     return header, [row for _, row in lines[1:]]
-
-
-def _read_text(path: Path) -> str:
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; expected a coding file (.csv)")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(f"{path}: coding file not found") from exc
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{where(path, line)}: byte {exc.start} is not UTF-8 ({exc.reason}); "
-                        "save the file as CSV UTF-8") from None
 
 
 def _check_header(path: Path, header: list[str], schema: dict) -> None:
