@@ -20,11 +20,10 @@ import argparse
 
 import pandas as pd
 
-from analysis import datapackage, paths
+from analysis import datapackage
 from analysis.errors import reports_errors
 
 RESOURCE = "literature_published_facts"
-FILE = paths.LITERATURE / "published_facts.csv"
 NOT_AVAILABLE, NOT_APPLICABLE = "not available", "not applicable"
 #: The code reads these values; the descriptor's enums must list the same (tested).
 TOPICS = ("literature_growth", "governance_framework", "openalex")
