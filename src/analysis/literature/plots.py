@@ -197,7 +197,11 @@ def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str
         verbatim = str(row["quote_verbatim"]).lower() == "true"
         quote = (f"{open_q}{row['quote']}{close_q}" if verbatim
                  else f"[{SUMMARY_LABEL[lang][row['read_in']]}] {row['quote']}")
-        key = (row["source"], row["location"], quote)
+        location = row["location"]
+        if location == facts_mod.NOT_AVAILABLE:  # only the source page is known
+            location = {"en": "place in the source not available",
+                        "fr": "emplacement dans la source non disponible"}[lang]
+        key = (row["source"], location, quote)
         period = facts_mod.period_text(row)
         value = facts_mod.value_text(row, lang)
         bullet = f"• {row['quantity']}: {value}" + (f"  [{period}]" if period else "")
