@@ -174,20 +174,34 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
     return fig
 
 
+#: How the facts panel labels a quote that is not verbatim, by the text it was read in.
+SUMMARY_LABEL = {
+    "en": {"abstract": "summary of the abstract", "figure caption": "summary of the caption",
+           "talk text": "summary of the talk", "source page": "summary of the source",
+           "compendium": "compendium's note"},
+    "fr": {"abstract": "résumé de l'abstract", "figure caption": "résumé de la légende",
+           "talk text": "résumé de l'intervention", "source page": "résumé de la source",
+           "compendium": "note du compendium"},
+}
+
+
 def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
     """(heading, quote, bullet lines): rows that rest on the same quote share one block.
 
-    Only verbatim quotes get quotation marks; a paraphrase (e.g. a note of SOURCES.md) is
-    printed as such, so the panel never puts words in an author's mouth.
+    Only verbatim quotes get quotation marks; a summary is labelled with what it summarises
+    (or as the compendium's own note), so the panel never puts words in an author's mouth.
     """
     open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
-    paraphrase = "d'après" if lang == "fr" else "as recorded in"
     blocks: dict[tuple[str, str, str], list[str]] = {}
     for _, row in rows.iterrows():
         verbatim = str(row["quote_verbatim"]).lower() == "true"
         quote = (f"{open_q}{row['quote']}{close_q}" if verbatim
-                 else f"[{paraphrase} {row['read_in']}] {row['quote']}")
-        key = (row["source"], row["location"], quote)
+                 else f"[{SUMMARY_LABEL[lang][row['read_in']]}] {row['quote']}")
+        location = row["location"]
+        if location == facts_mod.NOT_AVAILABLE:  # only the source page is known
+            location = {"en": "place in the source not available",
+                        "fr": "emplacement dans la source non disponible"}[lang]
+        key = (row["source"], location, quote)
         period = facts_mod.period_text(row)
         value = facts_mod.value_text(row, lang)
         bullet = f"• {row['quantity']}: {value}" + (f"  [{period}]" if period else "")
