@@ -47,6 +47,8 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 DATA_FILES := $(shell find data -type f ! -name '*.md' ! -name '.*' 2>/dev/null | sort)
+# Folders with a trailing slash: `data` alone is the phony target below.
+DATA_DIRS := $(addsuffix /,$(shell find data -type d 2>/dev/null | sort))
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
 
