@@ -80,11 +80,21 @@ class NoYearFieldError(RecordFormatError):
     def __init__(self, path: object, fields: list[str], expected: str) -> None:
         self.path = str(path)
         self.fields = list(fields)
-        shown = ", ".join(self.fields) if self.fields else "(none)"
+        shown = _shown(self.fields)
         super().__init__(
             f"{path}: no usable year column or field (expected one of: {expected}). "
             f"Columns/fields found: {shown}"
         )
+
+
+def _shown(names: list[str], most: int = 25, width: int = 40) -> str:
+    """A readable list of column names: a Dimensions preamble read as a header is one 700-character
+    "column", and a wide export has hundreds, so each is cut and the list is capped."""
+    if not names:
+        return "(none)"
+    cut = [name if len(name) <= width else name[: width - 1] + "…" for name in names[:most]]
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(cut) + more
 
 
 def normalise_doi(value: object) -> str | None:

@@ -165,7 +165,10 @@ def _full_entries(path: Path) -> Iterator[Entry]:
                 f"({detail[:120]}); check its braces, quotes and commas"
             )
         elif isinstance(block, ImplicitComment):
-            check_outside(path, block.comment, (block.start_line or 0) + 1)
+            try:  # bibtexparser treats \{ as escaped, BibTeX (and the fast engine) count it
+                check_outside(path, block.comment, (block.start_line or 0) + 1)
+            except RecordFormatError as error:
+                raise _FullEngineRejected(str(error)) from None
         if isinstance(block, BibEntry):
             fields = {key.lower(): str(field.value) for key, field in block.fields_dict.items()}
             yield (block.start_line or 0) + 1, block.entry_type.lower(), fields
