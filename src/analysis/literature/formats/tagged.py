@@ -285,6 +285,8 @@ def _nbib_records(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
             for number, line in enumerate(handle, 1):  # noqa: B007 - used after the loop
                 text = line.rstrip("\n")
                 if not text.strip():
+                    if not line.endswith("\n"):  # blanks cut off at the end: not a separator
+                        break
                     if fields:
                         yield start, fields
                     fields, last = {}, ""
