@@ -19,11 +19,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from analysis import paths
-from analysis.errors import CompendiumError
-from analysis.literature import read_records
-
 from test_import_hardening import (
     DIMENSIONS_HEADER,
     DIMENSIONS_PREAMBLE,
@@ -31,6 +26,10 @@ from test_import_hardening import (
     WOS_XLS_HEADER,
     write_xls,
 )
+
+from analysis import paths
+from analysis.errors import CompendiumError
+from analysis.literature import read_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORTS = paths.SHARED / "fixtures" / "exports"
@@ -110,7 +109,7 @@ def whole(records: int) -> Truth:
     return lambda data, cut: records if cut >= len(data.rstrip()) else 0
 
 
-# --- samples ---------------------------------------------------------------------------------------
+# --- samples -------------------------------------------------------------------------------------
 
 
 def _first_entries(path: Path, n: int) -> bytes:
