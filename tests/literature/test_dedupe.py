@@ -113,7 +113,7 @@ def test_fast_constructor_builds_the_same_frozen_record():
 
     names = [f.name for f in dataclasses.fields(Record)]
     assert list(inspect.signature(new_record).parameters) == names
-    values = (2019, "T", "10.1000/x", "Scopus", "2-s2.0-1", "abs")
+    values = (2019, "T", "10.1000/x", "Scopus", "Article", "2-s2.0-1", "abs")
     fast, slow = new_record(*values), Record(*values)
     assert fast == slow and hash(fast) == hash(slow)
     assert [getattr(fast, n) for n in names] == list(values)

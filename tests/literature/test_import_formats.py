@@ -102,6 +102,7 @@ def test_real_bibtex_fields_and_databases():
     assert {r.source_database for r in scopus} == {"Scopus"}
     assert scopus[0].doi == "10.14569/ijacsa.2025.0160399"
     assert scopus[0].accession == "2-s2.0-105001640226"  # the eid of its record link
+    assert scopus[0].document_type == "Article"
     sciencedirect = read_records(
         EXPORTS / "sciencedirect-bibtex" / "ScienceDirect_citations_1721933036744.bib"
     )
@@ -141,6 +142,7 @@ def test_bibtex_macros_concatenation_and_date(engine):
     assert [r.year for r in records] == [2013, 2014, 2012, None]  # bare, @string, date, none
     assert records[0].title == "Synthetic record with a quoted title"
     assert records[0].doi == "10.9999/syn.macro.0001"
+    assert [r.document_type for r in records] == ["article", "article", "online", "misc"]
 
 
 def test_web_of_science_fields():
@@ -156,7 +158,7 @@ def test_web_of_science_fields():
     assert tab[4].title == 'Synthetic record five with a "lone quote in its title'
     bib = read_records(FIXTURES / "wos.bib")
     assert bib[0].title == "Synthetic Web of Science BibTeX record one: IoT and the city"
-    assert bib[0].year == 2015  # not DA (date added)
+    assert bib[0].year == 2015 and bib[0].document_type == "Article"  # not DA (date added)
     assert bib[0].accession == "WOS:000000000000101"
     assert {r.source_database for r in bib} == {"Web of Science"}
 
@@ -164,7 +166,7 @@ def test_web_of_science_fields():
 def test_ris_fields():
     records = read_records(FIXTURES / "ris.ris")
     assert records[0].abstract.endswith("onto a second line without a tag.")
-    assert records[0].source_database == "Scopus"
+    assert records[0].source_database == "Scopus" and records[0].document_type == "JOUR"
     assert records[1].doi == "10.9999/syn.ris.0002"  # taken from a doi.org UR
     assert records[1].title == "Synthetic RIS record two"  # T1
     assert [r.year for r in records] == [2021, 2018, 2017, None]
@@ -174,7 +176,7 @@ def test_openalex_fields():
     first = read_records(FIXTURES / "openalex_works.json")[0]
     assert first.doi == "10.9999/syn.oa.0001"
     assert first.abstract == "the city and the city again"  # rebuilt from the inverted index
-    assert first.source_database == "OpenAlex"
+    assert first.source_database == "OpenAlex" and first.document_type == "article"
 
 
 @pytest.mark.parametrize("name", ["wos_plain.txt", "ris.ris", "wos_tab.txt", "scopus_en.csv",

@@ -245,6 +245,7 @@ def test_pubmed_nbib_is_detected_and_read_with_its_own_doi(tmp_path):
     assert first.abstract.endswith("seafood wholesale market.")  # continuation line
     assert second.title.endswith("suppression by curcumin.")
     assert second.source_database == "PubMed" and second.year == 2012
+    assert first.document_type == "Journal Article"
 
 
 @pytest.mark.parametrize(

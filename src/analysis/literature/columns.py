@@ -31,6 +31,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "Titre", "Título", "Titolo", "Название", "タイトル", "제목",
     ),
     "doi": ("DOI", "DI", "数字对象唯一标识符"),
+    "document_type": (
+        "Document Type", "DT", "Item Type", "Publication Type", "Dokumententyp", "文献类型",
+        "Type de document", "Tipo de documento", "Tipo di documento", "Тип документа",
+    ),
     # the database's record number: WoS tab-delimited / Excel, Scopus CSV, Dimensions CSV
     "accession": ("UT", "UT (Unique WOS ID)", "UT (Unique ID)", "EID", "Publication ID"),
     "source_database": ("Source", "Library Catalog", "来源出版物", "Quelle", "Fuente", "Fonte"),

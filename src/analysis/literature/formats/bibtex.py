@@ -81,7 +81,7 @@ def _full_or_fast(path: Path) -> Iterator[Entry]:
 
 def _records(path: Path, entries: Iterator[Entry], hint: str | None) -> Iterator[Record]:
     count, seen, has_year = 0, set(), False
-    for start, _entry_type, fields in entries:
+    for start, entry_type, fields in entries:
         if count < _FIELDS_SAMPLE:
             seen.update(fields)
         count += 1
@@ -92,6 +92,7 @@ def _records(path: Path, entries: Iterator[Entry], hint: str | None) -> Iterator
             title=_text(fields.get("title")),
             doi=normalise_doi(fields.get("doi")),
             source_database=_database(fields) or hint,
+            document_type=_text(fields.get("type")) or entry_type,
             accession=_text(fields.get("unique-id")) or scopus_eid(fields.get("url")),
             abstract=_text(fields.get("abstract")) or None,
         )

@@ -104,12 +104,13 @@ def _record(path: Path, number: int, unit: str, work: dict) -> Record:
     location = number if unit == "line" else None
     label = "publication_year" if unit == "line" else f"work {number}: publication_year"
     title = work.get("title") or work.get("display_name")
-    identifier = work.get("id")
+    identifier, kind = work.get("id"), work.get("type")
     return new_record(
         year=parse_year(work.get("publication_year"), path, location, label),
         title=clean_text(title) if isinstance(title, str) else "",
         doi=normalise_doi(work.get("doi")),
         source_database="OpenAlex",
+        document_type=kind if isinstance(kind, str) and kind else None,
         accession=identifier.rsplit("/", 1)[-1] if isinstance(identifier, str) else None,
         abstract=_abstract(path, number, unit, work.get("abstract_inverted_index")),
     )

@@ -51,6 +51,7 @@ class _Columns:
     title: int
     doi: int
     source_database: int
+    document_type: int
     accession: int
     abstract: int
     default_database: str | None
@@ -67,14 +68,16 @@ class _Columns:
         return cls(
             path=path, header=tuple(str(h) for h in header), year=get("year"),
             title=get("title"), doi=get("doi"), source_database=get("source_database"),
-            accession=get("accession"), abstract=get("abstract"),
+            document_type=get("document_type"), accession=get("accession"),
+            abstract=get("abstract"),
             default_database=database_from_header(header) or default_database,
         )
 
     def record(self, row: list, line: int) -> Record:
         """Build the record of one row (at least as wide as the header)."""
-        title, doi, database, accession, abstract = (
-            self.title, self.doi, self.source_database, self.accession, self.abstract,
+        title, doi, database, kind, accession, abstract = (
+            self.title, self.doi, self.source_database, self.document_type, self.accession,
+            self.abstract,
         )
         return new_record(
             year=parse_year(row[self.year], self.path, line, self.header[self.year]),
@@ -82,6 +85,7 @@ class _Columns:
             doi=normalise_doi(row[doi]) if doi >= 0 else None,
             source_database=(optional_text(row[database]) if database >= 0 else None)
             or self.default_database,
+            document_type=optional_text(row[kind]) if kind >= 0 else None,
             accession=optional_text(row[accession]) if accession >= 0 else None,
             abstract=optional_text(row[abstract]) if abstract >= 0 else None,
         )

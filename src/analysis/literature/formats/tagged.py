@@ -58,7 +58,7 @@ def _fields(tags: str, separator: str, continuation: str) -> re.Pattern[str]:
 WOS = _Layout(
     name="Web of Science plain text", start="\nPT ", end_line="\nER\n", loose_end="\nER ",
     end_pattern=re.compile(r"\nER[ \t]*\n"),
-    fields=_fields("PY TI DI UT AB", " ", "   [^\n]*"),  # continuation: 3 spaces
+    fields=_fields("PY TI DI DT UT AB", " ", "   [^\n]*"),  # continuation: 3 spaces
     bad_line=re.compile(r"\n(?![A-Z][A-Z0-9][ \n]|   |[ \t]*\n)[^\n]+"),
     tag=re.compile(r"^([A-Z][A-Z0-9])(?: |$)", re.MULTILINE),
     preamble=frozenset({"FN", "VR", "EF"}), year_tags=("PY",), example="PT J",
@@ -67,7 +67,7 @@ RIS = _Layout(
     name="RIS", start="\nTY  -", end_line="\nER  -\n", loose_end="\nER  - ",
     end_pattern=re.compile(r"\nER  -[ \t]*\n"),
     # continuation: any non-blank untagged line (exporters wrap abstracts that way)
-    fields=_fields("PY Y1 DA TI T1 CT DO UR DB DP AB N2 AN", "  - ?",
+    fields=_fields("TY PY Y1 DA TI T1 CT DO UR DB DP AB N2 AN", "  - ?",
                    r"(?![A-Z][A-Z0-9]  -|[ \t]*\n)[^\n]+"),
     bad_line=None,
     tag=re.compile(r"^([A-Z][A-Z0-9])  -", re.MULTILINE),
@@ -218,6 +218,7 @@ def iter_wos_tagged(path: Path) -> Iterator[Record]:
             title=get("TI", ""),
             doi=normalise_doi(get("DI")),
             source_database="Web of Science",
+            document_type=get("DT"),
             accession=get("UT"),
             abstract=get("AB"),
         )
@@ -235,6 +236,7 @@ def iter_ris(path: Path) -> Iterator[Record]:
             title=get("TI") or get("T1") or get("CT") or "",
             doi=normalise_doi(doi),
             source_database=get("DB") or get("DP"),
+            document_type=get("TY"),
             accession=get("AN") or scopus_eid(get("UR")),
             abstract=get("AB") or get("N2"),
         )
@@ -263,6 +265,7 @@ def iter_nbib(path: Path) -> Iterator[Record]:
             title=_first(fields, "TI") or "",
             doi=normalise_doi(dois[0]) if dois else None,
             source_database="PubMed",
+            document_type=_first(fields, "PT"),
             accession=_first(fields, "PMID"),
             abstract=_first(fields, "AB"),
         )
