@@ -10,10 +10,11 @@ Public API (stable; other modules and notebooks rely on it)::
                                                   # and fast-path BibTeX)
     counts = count_per_year(deduplicate(iter_many(paths)), 2009, 2019)
 
-Formats: Web of Science plain text / tab-delimited / BibTeX, Scopus CSV (any interface
-language) and BibTeX, ScienceDirect BibTeX, RIS, Citavi/Zotero CSV or Excel, OpenAlex works
-JSON and JSONL. See ``detect.py`` for how a format is recognised and ``formats/bibtex.py`` for
-the choice between bibtexparser (full fidelity) and the streaming fast path.
+Formats: Web of Science plain text / tab-delimited / BibTeX / Excel (.xls), Scopus CSV (any
+interface language) and BibTeX, ScienceDirect BibTeX, Dimensions CSV, PubMed/MEDLINE (.nbib),
+RIS, Citavi/Zotero CSV or Excel, OpenAlex works JSON and JSONL. See ``detect.py`` for how a
+format is recognised and ``formats/bibtex.py`` for the choice between bibtexparser (full
+fidelity) and the streaming fast path.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from analysis.literature.counting import CountReport, count_per_year, tally
 from analysis.literature.dedupe import DedupeStats, deduplicate
-from analysis.literature.detect import FORMATS, canonical_format, detect_format
+from analysis.literature.detect import FORMATS, canonical_format, detect_format, read_head
 from analysis.literature.formats import read
 from analysis.literature.records import (
     NoYearFieldError,
@@ -43,8 +44,7 @@ __all__ = [
 def resolve_format(path: Path, format: str = "auto") -> str:  # noqa: A002 - mirrors the CLI
     """The reader name for ``path``: detected from content for ``"auto"``, else validated."""
     path = Path(path)
-    if not path.is_file():
-        raise RecordFormatError(f"{path}: no such file")
+    read_head(path)  # a missing, unreadable or directory path: one line naming it
     return detect_format(path) if format == "auto" else canonical_format(format)
 
 

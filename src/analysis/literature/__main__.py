@@ -5,7 +5,7 @@
         Records read, duplicates removed (across all files), records without a year, and
         counts per year (every year of the range, 0 where none).
     detect FILE...
-        The format each file is read as.
+        The format each file is read as, one line per file (unreadable ones as error lines).
     openalex (--query Q --from Y --to Y | --series NAME) [--out DIR] [--base-url URL]
         Counts per year from the OpenAlex API into a dated snapshot (see openalex.py).
     snapshot ROOT (--series NAME | --title-regex RE [--abstract]) [--from Y] [--to Y]
@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis.errors import reports_errors
+from analysis.errors import CompendiumError, reports_errors
 from analysis.literature import (
     DedupeStats,
     Record,
@@ -36,8 +38,21 @@ from analysis.literature.detect import FORMAT_ALIASES, FORMATS
 from analysis.literature.formats.bibtex import ENGINES
 
 
-@reports_errors
 def main(argv: list[str] | None = None) -> int:
+    """The CLI; a reader that closes the pipe (``count FILE | head -1``) ends it quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # As the Python docs advise: point stdout at devnull so the interpreter's final flush
+        # raises nothing either, and exit 1 (what Python itself does on EPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
+@reports_errors
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     return args.handler(args)
 
@@ -121,9 +136,16 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _detect(args: argparse.Namespace) -> int:
+    """One line per file; an unreadable file is an error line on stderr, and the others are
+    still reported (exit 1 if any failed)."""
+    failed = 0
     for path in args.files:
-        print(f"{path}\t{resolve_format(path)}")
-    return 0
+        try:
+            print(f"{path}\t{resolve_format(path)}")
+        except CompendiumError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ Provenance of the aliases, so nobody mistakes a guess for an observation:
   handling Chinese Scopus exports); Web of Science tab-delimited tags (PY, TI, DI, DT, WC, AB);
   Citavi's German labels (Titel, Jahr ermittelt, DOI, Abstract: the smart-city SLR corpus, a
   Citavi export); Zotero CSV labels (Publication Year, Title, Item Type, Abstract Note, Library
-  Catalog).
+  Catalog); Dimensions CSV (Publication ID, PubYear, written by public code reading Dimensions
+  exports); the Web of Science Excel export's long labels (Article Title, Publication Year,
+  UT (Unique WOS ID)).
 - TRANSLATIONS not checked against a real export: the French, Spanish, German, Portuguese,
   Italian, Russian, Japanese and Korean labels. Add a header here when a real file shows one.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "year": (
-        "Year", "PY", "Publication Year", "Jahr ermittelt", "Jahr",
+        "Year", "PY", "Publication Year", "PubYear", "Jahr ermittelt", "Jahr",
         "年份", "出版年", "年", "Année", "Année de publication", "Año", "Ano", "Anno",
         "Год", "発行年", "연도",
     ),
@@ -31,11 +33,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "doi": ("DOI", "DI", "数字对象唯一标识符"),
     "document_type": (
-        "Document Type", "DT", "Item Type", "Dokumententyp", "文献类型", "Type de document",
-        "Tipo de documento", "Tipo di documento", "Тип документа",
+        "Document Type", "DT", "Item Type", "Publication Type", "Dokumententyp", "文献类型",
+        "Type de document", "Tipo de documento", "Tipo di documento", "Тип документа",
     ),
+    # the database's record number: WoS tab-delimited / Excel, Scopus CSV, Dimensions CSV
+    "accession": ("UT", "UT (Unique WOS ID)", "UT (Unique ID)", "EID", "Publication ID"),
     "source_database": ("Source", "Library Catalog", "来源出版物", "Quelle", "Fuente", "Fonte"),
-    "subject_categories": ("Web of Science Categories", "WC", "Subject Categories"),
     "abstract": (
         "Abstract", "AB", "Abstract Note", "摘要", "Résumé", "Resumen", "Resumo",
         "Zusammenfassung", "Riassunto", "Аннотация",
@@ -46,6 +49,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 DATABASE_SIGNATURES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"eid"}), "Scopus"),
     (frozenset({"pt", "ut"}), "Web of Science"),
+    (frozenset({"ut (unique wos id)"}), "Web of Science"),
+    (frozenset({"publication id", "pubyear"}), "Dimensions"),
 )
 
 

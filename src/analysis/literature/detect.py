@@ -3,8 +3,9 @@
 Exports are routinely renamed (``savedrecs.txt``, ``export.csv`` that is really tab-delimited,
 ``.bib`` files that are RIS), so the first bytes decide. Rules, in order:
 
-1. ZIP magic -> ``xlsx``; OLE2 magic -> error (legacy ``.xls``: save as ``.xlsx`` or CSV).
-2. First non-blank line ``FN ``/``VR ``/``PT `` -> ``wos-tagged``; ``TY  -`` -> ``ris``.
+1. ZIP magic -> ``xlsx``; OLE2 magic -> ``xls`` (legacy Excel, Web of Science's Excel export).
+2. First non-blank line ``FN ``/``VR ``/``PT `` -> ``wos-tagged``; ``TY  -`` -> ``ris``;
+   ``PMID- `` -> ``nbib`` (PubMed/MEDLINE); ``About the data:`` -> ``dimensions-csv``.
 3. ``{``/``[`` -> ``openalex-json``, or ``openalex-jsonl`` when the first line is a whole JSON
    object (one work per line).
 4. A line starting with ``@type{`` in the first 64 KB, before any delimited header -> ``bibtex``
@@ -23,7 +24,8 @@ from analysis.literature.formats.textio import SNIFF_BYTES, encoding_of
 from analysis.literature.records import RecordFormatError
 
 FORMATS = (
-    "wos-tagged", "wos-tab", "bibtex", "ris", "csv", "xlsx", "openalex-json", "openalex-jsonl",
+    "wos-tagged", "wos-tab", "bibtex", "ris", "nbib", "csv", "dimensions-csv", "xlsx", "xls",
+    "openalex-json", "openalex-jsonl",
 )
 
 #: Names a user may pass to ``--format``; they name the same readers (the database is then read
@@ -32,7 +34,9 @@ FORMAT_ALIASES = {
     "wos": "wos-tagged", "wos-plain": "wos-tagged", "wos-tsv": "wos-tab",
     "wos-bibtex": "bibtex", "scopus-bibtex": "bibtex", "sciencedirect-bibtex": "bibtex",
     "bib": "bibtex", "scopus-csv": "csv", "zotero-csv": "csv", "citavi-csv": "csv",
-    "citavi-xlsx": "xlsx", "excel": "xlsx", "json": "openalex-json", "jsonl": "openalex-jsonl",
+    "citavi-xlsx": "xlsx", "excel": "xlsx",
+    "wos-xls": "xls", "medline": "nbib", "pubmed": "nbib", "dimensions": "dimensions-csv",
+    "json": "openalex-json", "jsonl": "openalex-jsonl",
 }
 
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
@@ -51,14 +55,11 @@ def canonical_format(name: str) -> str:
 def detect_format(path: Path) -> str:
     """Name of the reader for ``path`` (one of ``FORMATS``), from its first 64 KB."""
     path = Path(path)
-    with open(path, "rb") as handle:
-        head = handle.read(SNIFF_BYTES)
+    head = read_head(path)
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RecordFormatError(
-            f"{path}: legacy Excel .xls workbook; save it as .xlsx or CSV (UTF-8) and retry"
-        )
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
     text = head.decode(encoding_of(head), errors="replace").lstrip("\ufeff")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
@@ -69,8 +70,22 @@ def detect_format(path: Path) -> str:
     first = lines[0][:120]
     raise RecordFormatError(
         f"{path}: unrecognised export format (first line: {first!r}); expected Web of Science "
-        "plain text or tab-delimited, BibTeX, RIS, CSV, Excel, or OpenAlex JSON/JSONL"
+        "plain text or tab-delimited, BibTeX, RIS, PubMed/MEDLINE, CSV (Scopus, Dimensions, ...), "
+        "Excel (.xlsx, .xls), or OpenAlex JSON/JSONL"
     )
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of ``path``, or a one-line error for a directory or an unreadable file."""
+    if path.is_dir():
+        raise RecordFormatError(f"{path}: is a directory, not an export file")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise RecordFormatError(f"{path}: no such file") from None
+    except OSError as error:
+        raise RecordFormatError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def _from_first_line(lines: list[str], text: str) -> str | None:
@@ -79,6 +94,10 @@ def _from_first_line(lines: list[str], text: str) -> str | None:
         return "wos-tagged"
     if re.match(r"TY  -", first):
         return "ris"
+    if first.startswith("PMID- "):
+        return "nbib"
+    if first.lstrip('"').startswith("About the data:"):
+        return "dimensions-csv"
     if first.lstrip().startswith(("{", "[")):
         return _json_kind(lines)
     bibtex = _BIBTEX_ENTRY.search(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from urllib.parse import unquote
 
@@ -20,6 +20,8 @@ YEAR_MIN, YEAR_MAX = 1000, 2100
 _YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
+_EID_RE = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+_TEX_ESCAPE = re.compile(r"\\([_&%#$~^{}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +29,21 @@ class Record:
     """One bibliographic record, normalised across export formats.
 
     ``doi`` is normalised (see :func:`normalise_doi`); ``title`` is ``""`` when the export has
-    none; ``document_type`` and ``source_database`` keep the exporter's own wording (e.g.
-    "Article", "JOUR", "journalArticle"); ``origin`` ("file:line") is for messages only and is
-    ignored by equality.
+    none; ``source_database`` and ``document_type`` keep the exporter's wording ("Web of
+    Science", "Article", "JOUR", "journalArticle"; the OpenAlex snapshot bench filters on the
+    type); ``accession`` is the database's own record number (WoS ``UT``, Scopus ``EID``, PubMed
+    ``PMID``, Dimensions publication ID, OpenAlex work ID): two records of one database with
+    different accession numbers are two publications even when they share a DOI, which WoS
+    does give distinct records (see :mod:`analysis.literature.dedupe`).
     """
 
     year: int | None
     title: str
     doi: str | None
     source_database: str | None
-    document_type: str | None
-    subject_categories: tuple[str, ...] = ()
+    document_type: str | None = None
+    accession: str | None = None
     abstract: str | None = None
-    origin: str = field(default="", compare=False, repr=False)
 
 
 _SET = tuple(vars(Record)[f.name].__set__ for f in fields(Record))
@@ -48,8 +52,7 @@ _NEW = object.__new__
 
 def new_record(
     year: int | None, title: str, doi: str | None, source_database: str | None,
-    document_type: str | None, subject_categories: tuple[str, ...] = (),
-    abstract: str | None = None, origin: str = "",
+    document_type: str | None = None, accession: str | None = None, abstract: str | None = None,
 ) -> Record:
     """``Record(...)`` for the streaming readers' hot loops, about 3 times cheaper.
 
@@ -59,15 +62,14 @@ def new_record(
     this signature follows the dataclass fields.
     """
     record = _NEW(Record)
-    s_year, s_title, s_doi, s_database, s_type, s_categories, s_abstract, s_origin = _SET
+    s_year, s_title, s_doi, s_database, s_type, s_accession, s_abstract = _SET
     s_year(record, year)
     s_title(record, title)
     s_doi(record, doi)
     s_database(record, source_database)
     s_type(record, document_type)
-    s_categories(record, subject_categories)
+    s_accession(record, accession)
     s_abstract(record, abstract)
-    s_origin(record, origin)
     return record
 
 
@@ -81,11 +83,21 @@ class NoYearFieldError(RecordFormatError):
     def __init__(self, path: object, fields: list[str], expected: str) -> None:
         self.path = str(path)
         self.fields = list(fields)
-        shown = ", ".join(self.fields) if self.fields else "(none)"
+        shown = _shown(self.fields)
         super().__init__(
             f"{path}: no usable year column or field (expected one of: {expected}). "
             f"Columns/fields found: {shown}"
         )
+
+
+def _shown(names: list[str], most: int = 25, width: int = 40) -> str:
+    """A readable list of column names: a Dimensions preamble read as a header is one 700-character
+    "column", and a wide export has hundreds, so each is cut and the list is capped."""
+    if not names:
+        return "(none)"
+    cut = [name if len(name) <= width else name[: width - 1] + "…" for name in names[:most]]
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(cut) + more
 
 
 def normalise_doi(value: object) -> str | None:
@@ -100,10 +112,18 @@ def normalise_doi(value: object) -> str | None:
         return None
     if "%" in text:  # Scopus links carry the DOI URL-encoded ("10.1145%2f2342509")
         text = unquote(text)
+    if "\\" in text:  # WoS BibTeX escapes TeX specials: 10.1162/grey\_a\_00389
+        text = _TEX_ESCAPE.sub(r"\1", text)
     match = _DOI_RE.search(text)
     if not match:
         return None
     return match.group(0).rstrip(".,;").lower()
+
+
+def scopus_eid(url: object) -> str | None:
+    """Scopus's record number from its record links (``...record.uri?eid=2-s2.0-85...``)."""
+    match = _EID_RE.search(str(url or ""))
+    return match.group(1) if match else None
 
 
 def normalise_title(title: str) -> str:
@@ -157,9 +177,3 @@ def optional_text(value: object) -> str | None:
     return clean_text(value) or None
 
 
-def split_categories(value: object, separator: str = ";") -> tuple[str, ...]:
-    """``"Urban Studies; Regional & Urban Planning"`` -> ``("Urban Studies", ...)``."""
-    text = clean_text(value)
-    if not text:
-        return ()
-    return tuple(filter(None, map(str.strip, text.split(separator))))

@@ -18,7 +18,9 @@ benchmark (``python -m analysis.bench importers``) reports both side by side.
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from analysis.literature.records import (
     new_record,
     normalise_doi,
     parse_year,
-    split_categories,
+    scopus_eid,
 )
 
 #: Above this size ``engine="auto"`` streams with the fast engine (bibtexparser would need
@@ -53,8 +55,25 @@ def iter_bibtex(path: Path, engine: str = "auto") -> Iterator[Record]:
         raise RecordFormatError(f"unknown BibTeX engine {engine!r}; expected one of {ENGINES}")
     if engine == "auto":
         engine = "full" if path.stat().st_size <= FULL_ENGINE_MAX_BYTES else "fast"
-    entries = _full_entries(path) if engine == "full" else _fast_entries(path)
+        entries = _full_or_fast(path) if engine == "full" else _fast_entries(path)
+    else:
+        entries = _full_entries(path) if engine == "full" else _fast_entries(path)
     return _records(path, entries, _database_hint(path))
+
+
+def _full_or_fast(path: Path) -> Iterator[Entry]:
+    """bibtexparser's entries, or the streaming engine's when bibtexparser rejects an entry that
+    the streaming engine reads (WoS wraps long lines inside TeX escapes, splitting ``\\}``).
+    bibtexparser parses the whole file before the first entry comes out, so nothing is
+    yielded twice; a file neither engine reads gets the streaming engine's located error."""
+    try:
+        entries = list(_full_entries(path))
+    except _FullEngineRejected as rejected:
+        fast = list(_fast_entries(path))  # raises its own located error if it cannot read it
+        print(f"note: {rejected}; read with the streaming BibTeX engine instead",
+              file=sys.stderr)
+        entries = fast
+    yield from entries
 
 
 # --- entries -> records (shared by both engines) ------------------------------------------------
@@ -74,11 +93,8 @@ def _records(path: Path, entries: Iterator[Entry], hint: str | None) -> Iterator
             doi=normalise_doi(fields.get("doi")),
             source_database=_database(fields) or hint,
             document_type=_text(fields.get("type")) or entry_type,
-            subject_categories=split_categories(
-                _text(fields.get("web-of-science-categories")).replace("\\&", "&")
-            ),
+            accession=_text(fields.get("unique-id")) or scopus_eid(fields.get("url")),
             abstract=_text(fields.get("abstract")) or None,
-            origin=f"{path}:{start}",
         )
     if count == 0:
         raise RecordFormatError(f"{path}: no BibTeX entries found")
@@ -118,9 +134,13 @@ def _database_hint(path: Path) -> str | None:
 # --- full engine: bibtexparser ------------------------------------------------------------------
 
 
+class _FullEngineRejected(RecordFormatError):
+    """bibtexparser could not read an entry (the streaming engine may still read it)."""
+
+
 def _full_entries(path: Path) -> Iterator[Entry]:
     import bibtexparser  # imported here: the fast path and other formats never pay for it
-    from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+    from bibtexparser.model import DuplicateBlockKeyBlock, ImplicitComment, ParsingFailedBlock
     from bibtexparser.model import Entry as BibEntry
 
     with open_text(path) as handle:
@@ -128,21 +148,52 @@ def _full_entries(path: Path) -> Iterator[Entry]:
             text = handle.read()
         except UnicodeDecodeError as error:
             raise decode_error(path, 1, handle, error) from None
-    library = bibtexparser.parse_string(text)
+    logger = logging.getLogger("bibtexparser.splitter")
+    logger.disabled = True  # it logs a multi-line report of each failure; ours is one line
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.disabled = False
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             # Exports reuse citation keys ("Smith2020"); the entry is still a record, but
             # bibtexparser leaves it raw, so run the default middlewares on it here.
             block = _apply_parse_stack(library, block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
-            detail = (str(block.error).strip().splitlines() or ["bibtexparser could not read it"])
-            raise RecordFormatError(
+            detail = " ".join(str(block.error).split()) or "bibtexparser could not read it"
+            raise _FullEngineRejected(
                 f"{where(path, (block.start_line or 0) + 1)}: malformed BibTeX entry "
-                f"({detail[0]}); check its braces, quotes and commas"
+                f"({detail[:120]}); check its braces, quotes and commas"
             )
+        elif isinstance(block, ImplicitComment):
+            try:  # bibtexparser treats \{ as escaped, BibTeX (and the fast engine) count it
+                check_outside(path, block.comment, (block.start_line or 0) + 1)
+            except RecordFormatError as error:
+                raise _FullEngineRejected(str(error)) from None
         if isinstance(block, BibEntry):
             fields = {key.lower(): str(field.value) for key, field in block.fields_dict.items()}
             yield (block.start_line or 0) + 1, block.entry_type.lower(), fields
+
+
+def check_outside(path: Path, text: str, line: int) -> None:
+    """Text between entries is a comment in BibTeX, but in an export it is a header ("Scopus",
+    "EXPORT DATE: ...") or blank: an ``@`` line that starts no entry is an entry cut off
+    (``@Articl``), and braces are an entry that lost its ``@``. Either would silently drop a
+    record, so both are errors. Lines starting with ``%`` are comments."""
+    for offset, content in enumerate(text.split("\n")):
+        stripped = content.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        if stripped.startswith("@"):
+            raise RecordFormatError(
+                f"{where(path, line + offset)}: {stripped[:40]!r} starts no entry (expected "
+                "'@type{key,'): the entry is cut off or damaged"
+            )
+        if _BRACES.search(stripped):
+            raise RecordFormatError(
+                f"{where(path, line + offset)}: text outside any entry looks like part of one "
+                f"({stripped[:40]!r}): an entry without its '@type{{', or an extra brace?"
+            )
 
 
 def _apply_parse_stack(library: object, entry: object) -> object:
@@ -206,7 +257,7 @@ def _cut(
 ) -> tuple[list[tuple[int, str, int | None]], str, int]:
     """Complete entries of ``text``, the unfinished tail, and the line its first newline ends."""
     entries: list[tuple[int, str, int | None]] = []
-    previous, previous_line, cursor = None, line, 0
+    previous, previous_line, cursor, first_line = None, line, 0, line
     for match in _ENTRY_START.finditer(text):
         here = match.start()
         line += text.count("\n", cursor, here)
@@ -218,9 +269,14 @@ def _cut(
             )
         if previous is not None:
             entries.append((previous_line + 1, text[previous + 1 : here], line + 1))
+        else:  # the text before the first entry of this block (the file's header, if any)
+            check_outside(path, text[:here], first_line)
         previous, previous_line = here, line
     if previous is None:  # comment text only: keep its last line, which may start an entry
         tail = text.rfind("\n")
+        if final:
+            tail = len(text)
+        check_outside(path, text[:tail], first_line)
         return entries, text[tail:], line + text.count("\n", cursor, tail)
     if final:
         entries.append((previous_line + 1, text[previous + 1 :], None))
@@ -254,14 +310,20 @@ class _EntryParser:
         if entry_type in _SKIPPED_TYPES:
             return None
         if entry_type == "string":
-            fields, _ = self.fields(pos)
+            fields, end = self.fields(pos)
+            self.check_after(end)
             self.macros.update({name: value for name, value in fields.items()})
             return None
         key = _KEY.match(self.text, pos)
         if key is None:
             raise self.error(pos, "expected a citation key followed by ','")
-        fields, _ = self.fields(key.end())
+        fields, end = self.fields(key.end())
+        self.check_after(end)
         return self.start, entry_type, fields
+
+    def check_after(self, end: int) -> None:
+        """The text between this entry's closing brace and the next entry (see check_outside)."""
+        check_outside(self.path, self.text[end:], self.start + self.text.count("\n", 0, end))
 
     def fields(self, pos: int) -> tuple[dict[str, str], int]:
         body = _BODY.match(self.text, pos)

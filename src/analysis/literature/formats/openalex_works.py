@@ -7,6 +7,7 @@ JSON documents are parsed whole (that is how they are written); JSONL streams li
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def iter_openalex_json(path: Path) -> Iterator[Record]:
     path = Path(path)
     with open_text(path) as handle:
         try:
-            document = json.load(handle)
+            text = handle.read()
+            check_depth(text, str(path))
+            document = json.loads(text)
         except UnicodeDecodeError as error:
             raise decode_error(path, 1, handle, error) from None
         except json.JSONDecodeError as error:
@@ -69,6 +72,7 @@ def _jsonl_works(path: Path) -> Iterator[tuple[int, object]]:
             for number, line in enumerate(handle, 1):  # noqa: B007 - used in messages
                 if not line.strip():
                     continue
+                check_depth(line, where(path, number))
                 try:
                     yield number, json.loads(line)
                 except json.JSONDecodeError as error:
@@ -99,32 +103,62 @@ def _records(path: Path, works: Iterable[tuple[int, object]], unit: str) -> Iter
 def _record(path: Path, number: int, unit: str, work: dict) -> Record:
     location = number if unit == "line" else None
     label = "publication_year" if unit == "line" else f"work {number}: publication_year"
+    title = work.get("title") or work.get("display_name")
+    identifier, kind = work.get("id"), work.get("type")
     return new_record(
         year=parse_year(work.get("publication_year"), path, location, label),
-        title=clean_text(work.get("title") or work.get("display_name")),
+        title=clean_text(title) if isinstance(title, str) else "",
         doi=normalise_doi(work.get("doi")),
         source_database="OpenAlex",
-        document_type=work.get("type") or None,
-        subject_categories=_fields_of_topics(work.get("topics")),
-        abstract=_abstract(work.get("abstract_inverted_index")),
-        origin=f"{path}:{number}",
+        document_type=kind if isinstance(kind, str) and kind else None,
+        accession=identifier.rsplit("/", 1)[-1] if isinstance(identifier, str) else None,
+        abstract=_abstract(path, number, unit, work.get("abstract_inverted_index")),
     )
 
 
-def _fields_of_topics(topics: object) -> tuple[str, ...]:
-    """OpenAlex's broad fields (e.g. "Social Sciences") of the work's topics, in order, once."""
-    names: dict[str, None] = {}
-    for topic in topics if isinstance(topics, list) else ():
-        field = topic.get("field") if isinstance(topic, dict) else None
-        name = field.get("display_name") if isinstance(field, dict) else None
-        if name:
-            names.setdefault(name, None)
-    return tuple(names)
-
-
-def _abstract(inverted: object) -> str | None:
+def _abstract(path: Path, number: int, unit: str, inverted: object) -> str | None:
     """OpenAlex ships abstracts as {word: [positions]}; put the words back in order."""
-    if not isinstance(inverted, dict) or not inverted:
+    if inverted is None or inverted == {}:
         return None
+    if not isinstance(inverted, dict) or not all(
+        isinstance(where_, list) and all(type(pos) is int for pos in where_)
+        for where_ in inverted.values()
+    ):
+        raise RecordFormatError(
+            f"{path}, {unit} {number}: abstract_inverted_index is not {{word: [positions]}} "
+            f"(got {_shape(inverted)})"
+        )
     positions = [(pos, word) for word, where_ in inverted.items() for pos in where_]
     return " ".join(word for _, word in sorted(positions)) or None
+
+
+def _shape(value: object) -> str:
+    if isinstance(value, dict):
+        inner = next((v for v in value.values() if not isinstance(v, list)), None)
+        return f"a value of type {type(inner).__name__}" if inner is not None else "a bad position"
+    return type(value).__name__
+
+
+#: Deepest JSON read. An OpenAlex work nests 5 levels; Python's parser overflows its stack
+#: (RecursionError) near 1,000, so deeper input is refused before it is parsed.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def check_depth(text: str, where_: str) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH: strip strings and everything but brackets
+    (in C, through ``re``), then peel innermost pairs, one level per pass. Unbalanced brackets
+    are left to the parser, which locates them."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(MAX_JSON_DEPTH):
+        peeled = _EMPTY_PAIR.sub("", brackets)
+        if peeled == brackets:
+            return
+        brackets = peeled
+    if _EMPTY_PAIR.search(brackets):
+        raise RecordFormatError(
+            f"{where_}: JSON nested more than {MAX_JSON_DEPTH} levels deep (an OpenAlex work "
+            "nests 5)"
+        )

@@ -1,5 +1,5 @@
-"""Line-tagged exports: Web of Science plain text (``PT J`` ... ``ER``) and RIS (``TY  -`` ...
-``ER  -``).
+"""Line-tagged exports: Web of Science plain text (``PT J`` ... ``ER``), RIS (``TY  -`` ...
+``ER  -``) and PubMed/MEDLINE (``PMID- `` ..., records separated by blank lines).
 
 Both are "two-letter tag, value, continuation lines; a record ends with an ER line", so one
 streaming reader serves both. For speed it does not loop over lines in Python: it reads 1 MiB
@@ -24,7 +24,7 @@ from analysis.literature.records import (
     new_record,
     normalise_doi,
     parse_year,
-    split_categories,
+    scopus_eid,
 )
 
 BLOCK_CHARS = 1 << 20
@@ -58,7 +58,7 @@ def _fields(tags: str, separator: str, continuation: str) -> re.Pattern[str]:
 WOS = _Layout(
     name="Web of Science plain text", start="\nPT ", end_line="\nER\n", loose_end="\nER ",
     end_pattern=re.compile(r"\nER[ \t]*\n"),
-    fields=_fields("PY TI DI DT WC AB", " ", "   [^\n]*"),  # continuation: 3 spaces
+    fields=_fields("PY TI DI DT UT AB", " ", "   [^\n]*"),  # continuation: 3 spaces
     bad_line=re.compile(r"\n(?![A-Z][A-Z0-9][ \n]|   |[ \t]*\n)[^\n]+"),
     tag=re.compile(r"^([A-Z][A-Z0-9])(?: |$)", re.MULTILINE),
     preamble=frozenset({"FN", "VR", "EF"}), year_tags=("PY",), example="PT J",
@@ -67,7 +67,7 @@ RIS = _Layout(
     name="RIS", start="\nTY  -", end_line="\nER  -\n", loose_end="\nER  - ",
     end_pattern=re.compile(r"\nER  -[ \t]*\n"),
     # continuation: any non-blank untagged line (exporters wrap abstracts that way)
-    fields=_fields("TY PY Y1 DA TI T1 CT DO UR DB DP AB N2", "  - ?",
+    fields=_fields("TY PY Y1 DA TI T1 CT DO UR DB DP AB N2 AN", "  - ?",
                    r"(?![A-Z][A-Z0-9]  -|[ \t]*\n)[^\n]+"),
     bad_line=None,
     tag=re.compile(r"^([A-Z][A-Z0-9])  -", re.MULTILINE),
@@ -211,7 +211,6 @@ def _unexpected(path: Path, layout: _Layout, line: int, content: str) -> RecordF
 
 
 def iter_wos_tagged(path: Path) -> Iterator[Record]:
-    origin = f"{path}:"
     for start, fields in iter_tagged(path, WOS):
         get = fields.get
         yield new_record(
@@ -220,14 +219,12 @@ def iter_wos_tagged(path: Path) -> Iterator[Record]:
             doi=normalise_doi(get("DI")),
             source_database="Web of Science",
             document_type=get("DT"),
-            subject_categories=split_categories(get("WC")),
+            accession=get("UT"),
             abstract=get("AB"),
-            origin=f"{origin}{start}",
         )
 
 
 def iter_ris(path: Path) -> Iterator[Record]:
-    origin = f"{path}:"
     for start, fields in iter_tagged(path, RIS):
         get = fields.get
         year_tag = "PY" if "PY" in fields else "Y1" if "Y1" in fields else "DA"
@@ -240,6 +237,95 @@ def iter_ris(path: Path) -> Iterator[Record]:
             doi=normalise_doi(doi),
             source_database=get("DB") or get("DP"),
             document_type=get("TY"),
+            accession=get("AN") or scopus_eid(get("UR")),
             abstract=get("AB") or get("N2"),
-            origin=f"{origin}{start}",
         )
+
+
+# --- PubMed / MEDLINE (.nbib) -------------------------------------------------------------------
+# "PMID- 31978945", "DP  - 2020 Feb 20": a tag of up to 4 characters padded to 4, then "- ";
+# continuation lines start with 6 spaces; records are separated by a blank line and PubMed
+# writes SO (source) as the last field of every record.
+
+_NBIB_TAG = re.compile(r"([A-Z][A-Z0-9]{1,3}) *- ?")
+_NBIB_DOI = re.compile(r"(\S+) \[doi\]")
+
+
+def iter_nbib(path: Path) -> Iterator[Record]:
+    """PubMed's "citation manager" export; the DOI is the LID/AID value marked "[doi]" (other
+    fields, such as CIN comments, cite other papers' DOIs)."""
+    count, has_year = 0, False
+    for start, fields in _nbib_records(path):
+        count += 1
+        has_year = has_year or "DP" in fields
+        dois = [m.group(1) for tag in ("LID", "AID") for v in fields.get(tag, ())
+                if (m := _NBIB_DOI.fullmatch(v))]
+        yield new_record(
+            year=parse_year(_first(fields, "DP"), path, start, "DP"),
+            title=_first(fields, "TI") or "",
+            doi=normalise_doi(dois[0]) if dois else None,
+            source_database="PubMed",
+            document_type=_first(fields, "PT"),
+            accession=_first(fields, "PMID"),
+            abstract=_first(fields, "AB"),
+        )
+    if count == 0:
+        raise RecordFormatError(f"{path}: no PubMed/MEDLINE records found (expected 'PMID- ')")
+    if not has_year:
+        raise NoYearFieldError(path, [], "DP")
+
+
+def _first(fields: dict[str, list[str]], tag: str) -> str | None:
+    values = fields.get(tag)
+    return values[0] if values else None
+
+
+def _nbib_records(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """``(line of PMID, {tag: [values]})`` per record, streamed line by line."""
+    start, fields, last, number, line = 0, {}, "", 0, "\n"
+    with open_text(path, newline=None) as handle:
+        try:
+            for number, line in enumerate(handle, 1):  # noqa: B007 - used after the loop
+                text = line.rstrip("\n")
+                if not text.strip():
+                    if not line.endswith("\n"):  # blanks cut off at the end: not a separator
+                        break
+                    if fields:
+                        yield start, fields
+                    fields, last = {}, ""
+                elif text.startswith("      ") and fields:
+                    fields[last][-1] += " " + text.strip()
+                else:
+                    tag = _nbib_tag(path, number, text)
+                    if (tag == "PMID") == bool(fields):  # PMID opens a record, and only it
+                        expected = ("a blank line between records" if fields
+                                    else "a record to start with 'PMID- '")
+                        raise _nbib_error(path, number, text, expected)
+                    if tag == "PMID":
+                        start = number
+                    fields.setdefault(tag, []).append(text[_NBIB_TAG.match(text).end():].strip())
+                    last = tag
+        except UnicodeDecodeError as error:
+            raise decode_error(path, number + 1, handle, error) from None
+    if fields:
+        if last != "SO" or not line.endswith("\n"):
+            raise RecordFormatError(
+                f"{where(path, start)}: the last record ends without its complete SO line "
+                "(PubMed writes SO last in every record): the file looks cut off"
+            )
+        yield start, fields
+
+
+def _nbib_tag(path: Path, number: int, text: str) -> str:
+    match = _NBIB_TAG.match(text)
+    if match is None or not (text[4:6] == "- " or text[4:] == "-"):
+        raise _nbib_error(path, number, text, "a tag line such as 'DP  - 2020', a continuation "
+                          "line of 6 spaces or a blank line")
+    return match.group(1)
+
+
+def _nbib_error(path: Path, number: int, text: str, expected: str) -> RecordFormatError:
+    return RecordFormatError(
+        f"{where(path, number)}: unexpected line {text.strip()[:60]!r} in PubMed/MEDLINE "
+        f"(expected {expected})"
+    )
