@@ -29,7 +29,7 @@ else
 ENV_STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed
 DATA_OK := $(BUILD)/.data-ok
-RUN := $(PY) -m analysis.run
+RUN := $(PY) -m analysis.pipeline.run
 MANIFEST := $(BUILD)/MANIFEST.json
 CRATE := $(BUILD)/ro-crate-metadata.json
 SITE_INDEX := $(BUILD)/html/index.html
@@ -92,8 +92,8 @@ $(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
 	touch $@
 
-$(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
-	$(PY) -m analysis.makedeps $@
+$(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/pipeline/makedeps.py src/analysis/pipeline/parameters.py $(ENV_STAMP)
+	$(PY) -m analysis.pipeline.makedeps $@
 	touch $@
 
 check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema in data/datapackage.json
@@ -101,11 +101,11 @@ check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema i
 $(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.datapackage verify
 
-$(MANIFEST): $(EXECUTED) src/analysis/manifest.py $(ENV_STAMP)
-	$(PY) -m analysis.manifest
+$(MANIFEST): $(EXECUTED) src/analysis/pipeline/manifest.py $(ENV_STAMP)
+	$(PY) -m analysis.pipeline.manifest
 
-$(CRATE): $(MANIFEST) $(NOTEBOOK_FILES) CITATION.cff LICENSE DATA-LICENSE.md data/datapackage.json requirements.lock src/analysis/crate.py src/analysis/runrecord.py src/analysis/citation.py $(ENV_STAMP)
-	$(PY) -m analysis.crate
+$(CRATE): $(MANIFEST) $(NOTEBOOK_FILES) CITATION.cff LICENSE DATA-LICENSE.md data/datapackage.json requirements.lock src/analysis/pipeline/crate.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/citation.py $(ENV_STAMP)
+	$(PY) -m analysis.pipeline.crate
 
 html: $(SITE_INDEX) ## Render the reviewer site (build/html/) from the executed notebooks
 
@@ -113,7 +113,7 @@ $(SITE_INDEX): $(EXECUTED) $(MANIFEST) $(CRATE) references.bib data/datapackage.
 	$(PY) -m analysis.site
 
 dist: all ## Write build/dist/NAME-VERSION.zip (source at HEAD, site, notebooks, figures, tables, RO-Crate, SHA256SUMS)
-	$(PY) -m analysis.dist
+	$(PY) -m analysis.pipeline.dist
 
 data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw corpus (../shared or pinned URL)
 	$(PY) -m analysis.literature.corpus

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, trace
+from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, DataError, Problems, reports_errors, where
 from analysis.fileio import sha256_file, write_text
+from analysis.pipeline import trace
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
 REQUIRED_RESOURCE_KEYS = ("name", "path", "sources", "licenses", "hash")

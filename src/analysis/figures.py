@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-from analysis import paths, trace
+from analysis import paths
 from analysis.fileio import Saved, atomic_path, write_text
+from analysis.pipeline import trace
 
 FORMATS = ("png", "svg", "pdf")
 DPI = 150

@@ -48,7 +48,7 @@ HTML: Path = BUILD / "html"
 MANIFEST: Path = BUILD / "MANIFEST.json"
 #: Written by ``datapackage verify``: the data files it validated, by sha256, and the descriptor.
 DATA_OK: Path = BUILD / ".data-ok"
-#: The RO-Crate of the build; its ids are relative to the project root (see analysis.crate).
+#: The RO-Crate of the build; its ids are relative to the project root (analysis.pipeline.crate).
 CRATE: Path = BUILD / "ro-crate-metadata.json"
 DIST: Path = BUILD / "dist"
 BENCH: Path = BUILD / "bench.json"

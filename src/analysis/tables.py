@@ -6,8 +6,9 @@ import json
 
 import pandas as pd
 
-from analysis import paths, trace
+from analysis import paths
 from analysis.fileio import Saved, write_text
+from analysis.pipeline import trace
 
 FORMATS = ("csv", "md", "tex", "html")
 

@@ -23,8 +23,8 @@ def _json(path: Path, obj: object) -> None:
 @pytest.fixture
 def fake_build(tmp_build: Path, tmp_path: Path, monkeypatch) -> Path:
     """Two runs of notebook 02 (en, fr), each with a figure and a table, their run records,
-    a configuration listing them and a manifest written by analysis.manifest."""
-    from analysis import manifest
+    a configuration listing them and a manifest written by analysis.pipeline.manifest."""
+    from analysis.pipeline import manifest
 
     for name in ("MANIFEST", "CRATE", "DIST", "HTML"):  # each is a direct child of build/
         monkeypatch.setattr(paths, name, tmp_build / getattr(paths, name).name)

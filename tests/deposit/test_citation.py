@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from analysis import citation, paths
-from analysis.citation import CitationError
+from analysis import paths
+from analysis.pipeline import citation
+from analysis.pipeline.citation import CitationError
 
 VALID = """\
 cff-version: 1.2.0

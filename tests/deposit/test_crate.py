@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from crate_check import issues, lay_out, offline_context
 
-from analysis import crate, paths
+from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.pipeline import crate
 
 EPOCH = 1_717_000_000  # 2024-05-29 16:26:40 UTC
 

@@ -9,8 +9,9 @@ import zipfile
 
 import pytest
 
-from analysis import dist, manifest, origin, paths
-from analysis.dist import DistError, Entry
+from analysis import paths
+from analysis.pipeline import dist, manifest, origin
+from analysis.pipeline.dist import DistError, Entry
 
 ENTRIES = [Entry("b/run", b"#!/bin/sh\n", executable=True), Entry("a.txt", b"alpha\n"),
            Entry("b/c.csv", b"x,y\n")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.workspace import copy_project, make, project_files
+from analysis.pipeline.workspace import copy_project, make, project_files
 
 pytestmark = pytest.mark.slow
 CI = "CONFIG=config/ci.yml"

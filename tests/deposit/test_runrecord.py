@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from analysis import runrecord
-from analysis.runrecord import RunRecordError
+from analysis.pipeline import runrecord
+from analysis.pipeline.runrecord import RunRecordError
 
 RECORD = {"name": "r", "notebook": "notebooks/n.ipynb", "parameters": {"lang": "en"},
           "executed": "build/notebooks/r.ipynb",

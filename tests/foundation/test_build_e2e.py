@@ -17,9 +17,9 @@ import pytest
 
 from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.pipeline.workspace import copy_project, make
 from analysis.site.browser import check_in_browser, find_chromium
 from analysis.site.check import check_site
-from analysis.workspace import copy_project, make
 
 pytestmark = pytest.mark.slow
 CI = "CONFIG=config/ci.yml"
@@ -172,7 +172,7 @@ def test_failing_notebook_names_the_cell_and_leaves_no_up_to_date_target(project
 
 
 def _env_for(project):
-    from analysis.workspace import clean_env
+    from analysis.pipeline.workspace import clean_env
 
     return clean_env(project)
 

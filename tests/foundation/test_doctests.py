@@ -16,8 +16,8 @@ WITH_EXAMPLES = sorted(
 
 
 def test_some_modules_show_examples():
-    assert {"analysis.makesyntax", "analysis.yamlfile", "analysis.parameters"} <= set(
-        WITH_EXAMPLES)
+    assert {"analysis.pipeline.makesyntax", "analysis.yamlfile",
+            "analysis.pipeline.parameters"} <= set(WITH_EXAMPLES)
 
 
 @pytest.mark.parametrize("module", WITH_EXAMPLES)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import makedeps, paths
+from analysis import paths
 from analysis.errors import ConfigError
+from analysis.pipeline import makedeps
 
 
 def write_config(tmp_path, monkeypatch, text: str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis import parameters, paths
+from analysis import paths
 from analysis.errors import ParameterError
+from analysis.pipeline import parameters
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from analysis import run
+from analysis.pipeline import run
 
 pytestmark = pytest.mark.slow  # each test starts a kernel
 

@@ -10,7 +10,8 @@ import subprocess
 import pytest
 from test_run import notebook
 
-from analysis import fileio, paths, run
+from analysis import fileio, paths
+from analysis.pipeline import run
 
 
 @pytest.fixture

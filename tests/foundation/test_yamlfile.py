@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import makedeps, paths, yamlfile
+from analysis import paths, yamlfile
 from analysis.errors import ConfigError
 from analysis.literature import openalex
+from analysis.pipeline import makedeps
 
 RUN = "  - {name: a, notebook: notebooks/02_value_grid.ipynb, parameters: {lang: fr, lang: en}}\n"
 

@@ -25,11 +25,11 @@ LEAKS = ("ANALYSIS_BUILD_DIR", "ANALYSIS_RUN_RECORD", "ANALYSIS_STAGING_DIR", "A
 
 
 def run_notebook(root: Path, name: str, *params: str) -> subprocess.CompletedProcess:
-    """``python -m analysis.run`` with ``root`` as project root and ``root/build`` as build."""
+    """``python -m analysis.pipeline.run``, ``root`` as project root, ``root/build`` as build."""
     env = {k: v for k, v in os.environ.items() if k not in LEAKS}
     env.update({"ANALYSIS_ROOT": str(root), "ANALYSIS_BUILD_DIR": str(root / "build")})
     pairs = [arg for i in range(0, len(params), 2) for arg in ("-p", *params[i:i + 2])]
-    return subprocess.run([sys.executable, "-m", "analysis.run", str(root / NOTEBOOK),
+    return subprocess.run([sys.executable, "-m", "analysis.pipeline.run", str(root / NOTEBOOK),
                            "--name", name, *pairs], cwd=root, env=env, capture_output=True,
                           text=True, timeout=600)
 

@@ -8,7 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import paths, run
+from analysis import paths
+from analysis.pipeline import run
 
 pytestmark = pytest.mark.slow  # starts a kernel and runs the bootstrap
 

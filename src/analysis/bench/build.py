@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis import paths
-from analysis.workspace import clean_env, copy_project, make
+from analysis.pipeline.workspace import clean_env, copy_project, make
 
 NOOP_REPEATS = 5
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -84,8 +84,8 @@ def setup_seconds(tmp: Path) -> dict:
 def floor_seconds(project: Path) -> list[float]:
     """Wall time of the runner process executing the floor notebook, as make would call it."""
     env = clean_env(project) | {"ANALYSIS_BUILD_DIR": str(project / "build")}
-    command = [str(paths.ROOT / ".venv/bin/python"), "-m", "analysis.run", str(FLOOR_NOTEBOOK),
-               "--name", "bench_floor", "-p", "lang", "en"]
+    command = [str(paths.ROOT / ".venv/bin/python"), "-m", "analysis.pipeline.run",
+               str(FLOOR_NOTEBOOK), "--name", "bench_floor", "-p", "lang", "en"]
     return [_timed(_run, *command, cwd=project, env=env) for _ in range(REPEATS)]
 
 

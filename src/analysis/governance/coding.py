@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths, trace
+from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import DataError, ParameterError, Problems, where
 from analysis.fileio import read_utf8
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import MODES
+from analysis.pipeline import trace
 
 #: Columns whose cells hold ``;``-separated terms from the vocabulary.
 LIST_FIELDS = ("mechanisms", "value_created", "value_destroyed", "excerpt_ids")

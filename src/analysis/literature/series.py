@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import datapackage, paths, trace
+from analysis import datapackage, paths
 from analysis.errors import DataError, ParameterError
 from analysis.literature import corpus
+from analysis.pipeline import trace
 
 CORPUS_SERIES = tuple(corpus.SERIES)
 

@@ -41,7 +41,7 @@ class Sources:
 
     @property
     def crate(self) -> Path:
-        """The build's RO-Crate (analysis.crate); the build page links to its copy."""
+        """The build's RO-Crate (analysis.pipeline.crate); the build page links to its copy."""
         return self.build / "ro-crate-metadata.json"
 
     @property

@@ -1,10 +1,10 @@
 """Execute one notebook run with papermill, atomically, and record what it read and wrote.
 
-    python -m analysis.run notebooks/02_value_grid.ipynb --name 02_value_grid-fr -p lang fr
+    python -m analysis.pipeline.run notebooks/02_value_grid.ipynb --name 02_value_grid-fr -p lang fr
 
 1. Parameters are validated against the notebook's ``parameters`` cell before a kernel starts.
 2. The kernel writes its figures and tables into a staging folder and logs every input and
-   output (``analysis.trace``).
+   output (``analysis.pipeline.trace``).
 3. Only if every cell succeeds are the staged artifacts moved into ``build/``, the run record
    and make dependency file written, and the normalised notebook renamed into
    ``build/notebooks/`` — last, because it is the target make looks at.
@@ -23,12 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analysis import parameters, paths, trace
+from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, ParameterError, reports_errors
 from analysis.fileio import private_folder, read_utf8, write_text
-from analysis.makesyntax import escape_path
-from analysis.normalise import dumps, kernel_seconds, normalise
+from analysis.pipeline import parameters, trace
+from analysis.pipeline.makesyntax import escape_path
+from analysis.pipeline.normalise import dumps, kernel_seconds, normalise
 
 
 class NotebookFailed(CompendiumError):
@@ -224,7 +225,7 @@ def _quarantine(name: str, work: Path, partial: Path) -> None:
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m analysis.run", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m analysis.pipeline.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--name", help="run name (default: the notebook's stem)")

@@ -1,4 +1,4 @@
-"""A typed view of one run record (build/runs/NAME.json), as analysis.run writes it.
+"""A typed view of one run record (build/runs/NAME.json), as analysis.pipeline.run writes it.
 
 The manifest and the RO-Crate describe the same runs; reading the records through one frozen
 type keeps them one source of truth: a field the runner renames fails here, with the file
@@ -14,7 +14,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import CompendiumError
-from analysis.makedeps import load_config
+from analysis.pipeline.makedeps import load_config
 
 
 class RunRecordError(CompendiumError):

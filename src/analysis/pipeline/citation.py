@@ -6,7 +6,7 @@ check is the one `cffconvert --validate` makes (timestamps read as text, then js
 format checks), run with the schema in ``analysis/schemas/`` because cffconvert itself cannot
 be installed beside this lock (see that folder's README).
 
-    python -m analysis.citation   # validate; exit 1 with the failing field named
+    python -m analysis.pipeline.citation   # validate; exit 1 with the failing field named
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Refused, with a one-line reason: a build whose manifest is not of a clean commit
 built would not be what the archive's source is), and a CITATION.cff that is not valid CFF 1.2.0
 or whose version is not pyproject.toml's.
 
-    python -m analysis.dist
+    python -m analysis.pipeline.dist
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis import citation, origin, paths
+from analysis import paths
 from analysis.errors import CompendiumError, reports_errors
 from analysis.fileio import atomic_path
+from analysis.pipeline import citation, origin
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold

@@ -11,7 +11,7 @@ its parameters, as PropertyValues) and its ``result`` (the files it wrote, with 
 
 What the crate covers, and where each part comes from:
 
-- the runs: the run records in build/runs/ (analysis.runrecord, the same records
+- the runs: the run records in build/runs/ (analysis.pipeline.runrecord, the same records
   MANIFEST.json is made from), never a scan of build/;
 - every data file declared in data/datapackage.json, with its licences and sources;
 - the software: each notebook (SoftwareSourceCode) requires every package pinned in
@@ -35,7 +35,7 @@ is SOURCE_DATE_EPOCH (the last commit); the actions carry no ``endTime`` (the pr
 recommends one, but a real one would make two clean builds differ, and a made-up one would be
 false).
 
-    python -m analysis.crate
+    python -m analysis.pipeline.crate
 """
 
 from __future__ import annotations
@@ -48,10 +48,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import citation, paths, runrecord
+from analysis import paths
 from analysis.errors import reports_errors
 from analysis.fileio import sha256_file, write_text
-from analysis.runrecord import RunRecord, TracedFile
+from analysis.pipeline import citation, runrecord
+from analysis.pipeline.runrecord import RunRecord, TracedFile
 
 RO_CRATE_VERSION = "1.3"
 PROFILE = "https://w3id.org/ro/wfrun/process/0.5"
@@ -241,7 +242,7 @@ def _action(b: _Builder, run: RunRecord, instrument: dict[str, str]) -> dict[str
     shown = ", ".join(f"{k}={v!r}" for k, v in sorted(run.parameters.items())) or "none"
     props = {"@type": "CreateAction", "name": f"Run {run.name}",
              "description": f"Execution of {run.notebook} with papermill (python -m "
-                            f"analysis.run), parameters: {shown}",
+                            f"analysis.pipeline.run), parameters: {shown}",
              "actionStatus": "http://schema.org/CompletedActionStatus"}  # a string, as the
     # profile's examples and checker have it; a record exists only if every cell succeeded
     action = b.crate.add_action(instrument, identifier=f"#run-{run.name}",

@@ -12,10 +12,11 @@ import platform
 import subprocess
 from importlib import metadata
 
-from analysis import origin, paths
+from analysis import paths
 from analysis.errors import CompendiumError, reports_errors
 from analysis.fileio import sha256_file, write_text
-from analysis.makedeps import load_config
+from analysis.pipeline import origin
+from analysis.pipeline.makedeps import load_config
 
 
 def git_commit() -> str:
