@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -41,6 +43,13 @@ def reports_errors(main: Callable[..., int]) -> Callable[..., int]:
                 raise
             print(f"error: {describe_os_error(exc)}", file=sys.stderr)
             return 1
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see fileio.private_folder)
+            signum = getattr(exc, "signum", signal.SIGINT)
+            print(f"error: interrupted ({signal.Signals(signum).name}); earlier outputs are "
+                  "unchanged", file=sys.stderr)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)  # die of the signal, as the caller (make) expects
+            return 128 + signum
     return wrapper
 
 

@@ -120,7 +120,11 @@ def _alive(pid: int) -> bool:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
+    """SIGTERM unwinds like Ctrl-C, so every ``finally`` cleans up; errors.reports_errors then
+    re-raises the signal itself."""
+    interrupt = KeyboardInterrupt(f"signal {signum}")
+    interrupt.signum = signum
+    raise interrupt
 
 
 def read_utf8(path: Path, what: str, error: type[CompendiumError]) -> str:

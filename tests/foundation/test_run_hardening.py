@@ -148,3 +148,27 @@ def _error_for(name: str) -> str:
     with pytest.raises(run.CompendiumError) as err:
         run.check_run_name(name)
     return str(err.value)
+
+
+@pytest.mark.slow
+def test_sigterm_cleans_up_then_ends_the_run_by_the_same_signal(build, tmp_path):
+    import signal
+    import sys
+    import time
+
+    nb = notebook(tmp_path / "nb.ipynb", "import time\ntime.sleep(60)")
+    env = {**os.environ, "ANALYSIS_BUILD_DIR": str(build)}
+    child = subprocess.Popen([sys.executable, "-m", "analysis.pipeline.run", str(nb), "--name",
+                              "slow"], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((build / ".work").glob("slow.*/staging/tables/*")):
+        assert time.monotonic() < deadline and child.poll() is None, "the run never started"
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == -signal.SIGTERM
+    # the kernel, interrupted in its cell, logs that itself; the runner's word is the last line
+    assert err.strip().splitlines()[-1] == ("error: interrupted (SIGTERM); earlier outputs are "
+                                            "unchanged")
+    assert list((build / ".work").iterdir()) == []
+    assert (build / "keep.txt").exists() and not (build / "notebooks" / "slow.ipynb").exists()

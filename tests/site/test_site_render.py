@@ -217,3 +217,25 @@ def test_a_render_killed_earlier_leaves_nothing_once_the_next_render_has_run(tre
     build_site(tree)
     assert sorted(p.name for p in tree.build.iterdir() if p.name.startswith(".html")) == []
     assert (tree.build / "html" / "index.html").is_file()
+
+
+def test_a_data_path_leaving_the_data_folder_is_never_copied_out_of_the_site(tree, tmp_path):
+    import json
+
+    import pytest
+
+    from analysis.site.build import build_site
+    from analysis.site.model import SiteError
+
+    secret = tree.root / "secret.txt"
+    secret.write_text("not for the site", encoding="utf-8")
+    descriptor = json.loads(tree.datapackage.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../secret.txt"
+    tree.datapackage.write_text(json.dumps(descriptor), encoding="utf-8")
+    before = sorted(p for p in tree.root.rglob("*") if p.is_file())
+    for escape in ("../secret.txt", "../../secret.txt"):
+        descriptor["resources"][0]["path"] = escape
+        tree.datapackage.write_text(json.dumps(descriptor), encoding="utf-8")
+        with pytest.raises(SiteError, match="outside the data folder; not published"):
+            build_site(tree)
+    assert sorted(p for p in tree.root.rglob("*") if p.is_file()) == before

@@ -36,10 +36,6 @@ class NotebookFailed(CompendiumError):
     """A cell raised: the message names the notebook, the cell and the error."""
 
 
-class Interrupted(CompendiumError):
-    """Ctrl-C or SIGTERM: the work folder is gone and build/ is as it was."""
-
-
 def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
     """Environment for the kernel: where to log reads/writes and stage outputs; fixed seeds."""
     return {
@@ -277,10 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.params_json:
         params.update(parameters.validate(notebook, _params_file(args.params_json)))
     params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
-    try:
-        target = run(notebook, name, params, _output_path(args.output))
-    except KeyboardInterrupt:
-        raise Interrupted(f"run {name} interrupted; earlier outputs are unchanged") from None
+    target = run(notebook, name, params, _output_path(args.output))
     print(f"ran {name} -> {paths.relative(target)}")
     return 0
 

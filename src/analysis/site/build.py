@@ -157,6 +157,9 @@ def _copy_data(w: _Writer, site: Site, src: Sources) -> None:
     w.copy(src.datapackage, "data/datapackage.json")
     for res in site.resources:
         path = src.data / res.desc.get("path", "")
+        if not path.resolve().is_relative_to(src.data.resolve()):
+            raise SiteError(f"{src.datapackage}: resource {res.desc.get('name')!r} has path "
+                            f"{res.desc.get('path')!r}, outside the data folder; not published")
         res.copied = path.is_file()
         if res.copied:
             w.copy(path, f"data/{res.desc['path']}")
