@@ -1,0 +1,228 @@
+"""The compendium's one message catalogue: gettext ``.po`` files in ``locales/``, read by Babel.
+
+English is the source language: every user-visible string is written in English in the code
+(or in a notebook's markdown) and looked up here for the run's ``lang``. A language is
+available when ``locales/<lang>/LC_MESSAGES/compendium.po`` exists, so adding one needs no
+Python change. Everything a language needs beyond its messages comes from the catalogue too:
+its CLDR locale (the ``Language`` header, e.g. ``ar_MA``) gives number formats, plural rules
+and the writing direction; the message ``font family`` (context ``font``) names its fonts.
+
+No other module compares ``lang`` with a literal: they ask this module.
+
+The ``.po`` files are compiled in memory when first used (a few milliseconds, cached per
+process), so the committed ``.po`` is the only copy and can never disagree with a stale
+``.mo``. Babel is imported lazily: a run that never formats a number does not pay for it.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis import paths, trace
+from analysis.errors import CompendiumError, ParameterError
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.messages.catalog import Catalog
+
+SOURCE_LANG = "en"
+SOURCE_LOCALE = "en"
+DOMAIN = "compendium"
+LOCALES: Path = paths.ROOT / "locales"
+FONTS: Path = Path(__file__).resolve().parents[1] / "fonts"
+#: Unicode isolates: keep a left-to-right run (a key, a number, ×10) whole inside RTL text.
+LRI, PDI = "\u2066", "\u2069"
+_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^{}]*)?\}")
+
+
+class CatalogueError(CompendiumError):
+    """A ``.po`` file that cannot be read, or whose translation breaks a placeholder."""
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark ``message`` for extraction without translating it (translated where it is shown)."""
+    return message
+
+
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def languages() -> tuple[str, ...]:
+    """Every language a run can use: English and each language with a compendium catalogue."""
+    found = sorted(p.parents[1].name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE_LANG, *found)
+
+
+def check_lang(lang: object) -> str:
+    """Reject a language without a catalogue, listing the available ones."""
+    available = languages()
+    if lang not in available:
+        raise ParameterError(f"parameter 'lang': got {lang!r}, expected one of "
+                             f"{', '.join(available)} (languages with a catalogue in "
+                             f"{paths.relative(LOCALES)}/)")
+    return str(lang)
+
+
+def read_catalogue(path: Path) -> Catalog:
+    """Parse one ``.po`` file; a syntax error names the file and line."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with open(path, "rb") as handle:
+            return read_po(handle, abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogueError(f"{paths.relative(path)}, line {exc.lineno}: does not compile "
+                             f"({exc.args[0]})") from None
+    except OSError as exc:
+        raise CatalogueError(f"{paths.relative(path)}: cannot be read ({exc.strerror})") from None
+
+
+def placeholders(text: str) -> set[str]:
+    """``{name}`` fields of a ``str.format`` message (``{{`` is a literal brace)."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+def placeholder_problems(catalogue: Catalog, path: Path, lang: str) -> list[str]:
+    """One line per translation whose ``{fields}`` differ from its msgid's."""
+    problems = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set().union(*(placeholders(i) for i in ids))
+        for string in strings:
+            if string and placeholders(string) != expected:
+                missing = sorted(expected - placeholders(string))
+                extra = sorted(placeholders(string) - expected)
+                what = "; ".join([*(f"{{{m}}} missing" for m in missing),
+                                  *(f"{{{e}}} unknown" for e in extra)])
+                problems.append(f"{paths.relative(path)}, line {message.lineno}: [{lang}] "
+                                f"{ids[0][:60]!r}: {what}")
+    return problems
+
+
+@cache
+def catalogue(lang: str, domain: str = DOMAIN) -> Catalog | None:
+    """The parsed catalogue of ``lang`` (``None`` for the source language or no file)."""
+    path = po_path(check_lang(lang), domain)
+    if lang == SOURCE_LANG or not path.exists():
+        return None
+    parsed = read_catalogue(path)
+    problems = placeholder_problems(parsed, path, lang)
+    if problems:
+        raise CatalogueError(problems[0])
+    trace.record_input(path, artifact="catalogue")
+    return parsed
+
+
+@cache
+def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+    """gettext translations of ``lang``, compiled in memory (fuzzy entries are not used)."""
+    parsed = catalogue(lang, domain)
+    if parsed is None:
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, parsed, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def gettext(lang: str, message: str) -> str:
+    """``message`` in ``lang`` (the English source if it has no translation yet)."""
+    return translations(lang).gettext(message)
+
+
+def pgettext(lang: str, context: str, message: str) -> str:
+    """``message`` in ``lang``, disambiguated by ``context`` (same English, other meanings)."""
+    return translations(lang).pgettext(context, message)
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
+    """The plural form of ``lang`` for ``n`` (Arabic has six); format ``{n}`` yourself."""
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def translate_many(lang: str, messages: list[str]) -> list[str]:
+    """Each message of a list in ``lang`` (labels read from data files)."""
+    return [gettext(lang, m) for m in messages]
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The CLDR locale of ``lang``: the catalogue's ``Language`` header (``ar`` → ``ar_MA``)."""
+    from babel import Locale
+
+    parsed = catalogue(lang)
+    return parsed.locale if parsed is not None and parsed.locale else Locale.parse(SOURCE_LOCALE)
+
+
+def is_rtl(lang: str) -> bool:
+    return locale(lang).character_order == "right-to-left"
+
+
+def direction(lang: str) -> str:
+    """``rtl`` or ``ltr``, for HTML's ``dir`` attribute."""
+    return "rtl" if is_rtl(lang) else "ltr"
+
+
+def html_lang(lang: str) -> str:
+    """The two-letter (BCP 47 primary) code that HTML and nbconvert's ``language_code`` take."""
+    return locale(lang).language
+
+
+def isolate(text: object, lang: str) -> str:
+    """Wrap a left-to-right run (key, number, Latin name) in LRI…PDI inside RTL text."""
+    return f"{LRI}{text}{PDI}" if is_rtl(lang) else str(text)
+
+
+def decimal(value: float, lang: str, digits: int = 1) -> str:
+    """``value`` with exactly ``digits`` decimals in the locale's notation (fr ``1 117,5``)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale(lang))
+
+
+def integer(value: int, lang: str) -> str:
+    """A count with the locale's grouping (fr ``1 117``, en ``1,117``)."""
+    return decimal(int(value), lang, digits=0)
+
+
+def percent(value: float, lang: str, digits: int = 1) -> str:
+    """A proportion (0.741) as a percentage in the locale's pattern (fr ``74,1 %``)."""
+    from babel.numbers import parse_pattern
+
+    loc = locale(lang)
+    pattern = parse_pattern(loc.percent_formats[None].pattern)
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(value, loc)
+
+
+def font_family(lang: str) -> list[str]:
+    """Fonts for figures in ``lang`` (the catalogue's ``font family``), bundled ones registered.
+
+    matplotlib falls back along the list glyph by glyph, so an Arabic font first and DejaVu
+    Sans after it gives shaped Arabic and still draws Latin letters, ``×`` and ``−``.
+    """
+    register_fonts()
+    return [name.strip() for name in pgettext(lang, "font", "DejaVu Sans").split(",")]
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> tuple[str, ...]:
+    """Add the bundled TTFs to matplotlib's font list (no system font cache or install)."""
+    from matplotlib import font_manager
+
+    files = sorted(FONTS.glob("*.ttf"))
+    for path in files:
+        font_manager.fontManager.addfont(str(path))
+    return tuple(p.name for p in files)
