@@ -169,7 +169,7 @@ def test_growth_figure_never_draws_out_of_window_years_as_bars():
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "2020: 252" in texts and "not a decline" in texts
     assert "not the Web of Science corpus" in ax.get_title(loc="left").replace("\n", " ")
-    assert "1 record(s) without a year" in " ".join(t.get_text() for t in fig.texts)
+    assert "1 record without a year is not shown" in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_log_scale_growth_figure_copes_with_zero_years():

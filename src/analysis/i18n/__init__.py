@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import numbers
 import re
+import string
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,13 +29,15 @@ from analysis import paths, trace
 from analysis.errors import CompendiumError, ParameterError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from babel import Locale
     from babel.messages.catalog import Catalog
 
 SOURCE_LANG = "en"
 SOURCE_LOCALE = "en"
 DOMAIN = "compendium"
-LOCALES: Path = paths.ROOT / "locales"
+#: Catalogues ship with the code (beside src/), whatever ANALYSIS_ROOT points the data at.
+LOCALES: Path = Path(__file__).resolve().parents[3] / "locales"
 FONTS: Path = Path(__file__).resolve().parents[1] / "fonts"
 #: Unicode isolates: keep a left-to-right run (a key, a number, ×10) whole inside RTL text.
 LRI, PDI = "\u2066", "\u2069"
@@ -97,10 +101,10 @@ def placeholder_problems(catalogue: Catalog, path: Path, lang: str) -> list[str]
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         expected = set().union(*(placeholders(i) for i in ids))
-        for string in strings:
-            if string and placeholders(string) != expected:
-                missing = sorted(expected - placeholders(string))
-                extra = sorted(placeholders(string) - expected)
+        for translated in strings:
+            if translated and placeholders(translated) != expected:
+                missing = sorted(expected - placeholders(translated))
+                extra = sorted(placeholders(translated) - expected)
                 what = "; ".join([*(f"{{{m}}} missing" for m in missing),
                                   *(f"{{{e}}} unknown" for e in extra)])
                 problems.append(f"{paths.relative(path)}, line {message.lineno}: [{lang}] "
@@ -192,6 +196,13 @@ def decimal(value: float, lang: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale(lang))
 
 
+def number(value: float, lang: str) -> str:
+    """A measured value in the locale's default notation (up to three decimals, as stored)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=locale(lang))
+
+
 def integer(value: int, lang: str) -> str:
     """A count with the locale's grouping (fr ``1 117``, en ``1,117``)."""
     return decimal(int(value), lang, digits=0)
@@ -205,6 +216,19 @@ def percent(value: float, lang: str, digits: int = 1) -> str:
     pattern = parse_pattern(loc.percent_formats[None].pattern)
     pattern.frac_prec = (digits, digits)
     return pattern.apply(value, loc)
+
+
+def signed_percent(value: float, lang: str, digits: int = 0) -> str:
+    """A growth rate with its sign (``+23%``; fr ``+23 %``), isolated inside RTL text."""
+    sign = "+" if value >= 0 else ""
+    return isolate(sign + percent(value, lang, digits), lang)
+
+
+def year(value: float, lang: str) -> str:
+    """A (possibly fractional) year: never grouped (``2014,5`` in French, not ``2 014,5``)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="0.#", locale=locale(lang))
 
 
 def font_family(lang: str) -> list[str]:
@@ -226,3 +250,103 @@ def register_fonts() -> tuple[str, ...]:
     for path in files:
         font_manager.fontManager.addfont(str(path))
     return tuple(p.name for p in files)
+
+
+#: The talk's own language: quoted data (excerpts, characterisations) is kept in it.
+TALK_LANG = "fr"
+
+
+def data_column(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
+    """A data label in ``lang``: its ``<field>_<lang>`` column if the data has one (the talk's
+    French), else the English column (ours) through the catalogue."""
+    own = f"{field}_{lang}"
+    if own in frame.columns:
+        return frame[own]
+    return frame[f"{field}_{SOURCE_LANG}"].map(lambda text: gettext(lang, text))
+
+
+def data_value(row: pd.Series, field: str, lang: str) -> str:
+    """One row's label in ``lang``, as :func:`data_column` chooses it."""
+    own = f"{field}_{lang}"
+    return row[own] if own in row.index else gettext(lang, row[f"{field}_{SOURCE_LANG}"])
+
+
+def quoted_column(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
+    """Quoted data is never translated: ``<field>_<lang>`` if the data has it, else the talk's."""
+    own = f"{field}_{lang}"
+    return frame[own] if own in frame.columns else frame[f"{field}_{TALK_LANG}"]
+
+
+_SPEC = re.compile(r"^(?P<sign>\+)?(?:\.(?P<digits>\d+))?(?P<kind>[fg%])$")
+
+
+class _LocaleFormatter(string.Formatter):
+    """``str.format`` whose number fields (``{p:.3f}``, ``{r:+.0%}``, ``{y:g}``) follow a locale.
+
+    Translations keep the source's format specs, so a translator never writes a number
+    format: the catalogue's locale does (fr ``0,123``, ``+23 %``).
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        match = _SPEC.match(format_spec)
+        if not match or not isinstance(value, numbers.Real) or isinstance(value, bool):
+            return super().format_field(value, format_spec)
+        from babel.numbers import format_decimal
+
+        digits, kind = match["digits"], match["kind"]
+        if kind == "%":
+            text = percent(float(value), self.lang, int(digits or 6))
+        elif kind == "f":
+            text = decimal(float(value), self.lang, int(digits or 6))
+        else:  # g: significant digits, never grouped (years, thresholds, p-values)
+            pattern = "@" * int(digits) if digits else "0.######"
+            text = format_decimal(value, format=pattern, locale=locale(self.lang))
+        return isolate(("+" if match["sign"] and value >= 0 else "") + text, self.lang)
+
+
+def render(lang: str, message: str, /, **values: object) -> str:
+    """``message`` translated into ``lang``, its fields filled in with ``lang``'s numbers."""
+    translated = gettext(lang, message)
+    if lang == SOURCE_LANG:
+        return translated.format(**values)
+    return _LocaleFormatter(lang).format(translated, **values)
+
+
+class Message:
+    """A message bound to a language, with ``str.format``'s interface (see :func:`render`)."""
+
+    def __init__(self, lang: str, message: str) -> None:
+        self.lang, self.message = lang, message
+
+    def format(self, **values: object) -> str:  # noqa: A003
+        return render(self.lang, self.message, **values)
+
+    def __str__(self) -> str:
+        return gettext(self.lang, self.message)
+
+
+def messages(table: dict[str, str], lang: str) -> dict[str, Message]:
+    """A table of English messages, each bound to ``lang`` (``text["ok"].format(...)``)."""
+    check_lang(lang)
+    return {key: Message(lang, message) for key, message in table.items()}
+
+
+class Text:
+    """A message kept in English until shown: ``text[lang]`` translates it, then fills it in.
+
+    Fields may be ``Text`` themselves (rendered in the same language), so a sentence built
+    from parts stays translatable part by part. ``text["en"]`` is the English source.
+    """
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message, self.fields = message, fields
+
+    def __getitem__(self, lang: str) -> str:
+        values = {k: v[lang] if isinstance(v, Text) else v for k, v in self.fields.items()}
+        return render(lang, self.message, **values)
+
+    def __repr__(self) -> str:
+        return f"Text({self.message!r})"

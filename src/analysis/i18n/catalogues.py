@@ -20,8 +20,11 @@ from pathlib import Path
 from analysis import i18n, paths
 from analysis.i18n import notebooks
 
-#: Babel keyword specs: ``gettext(lang, message)`` → the message is argument 2.
-KEYWORDS = {"gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3), "N_": None}
+#: Babel keyword specs: ``gettext(lang, message)`` → the message is argument 2; ``_`` and
+#: ``N_`` take the message alone (``_ = partial(i18n.gettext, lang)``).
+KEYWORDS = {"gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3), "N_": None,
+            "_": None, "Text": None,
+            "render": (2,)}
 #: Data columns whose English text is ours and is translated through the catalogue.
 DATA_FIELDS = {
     "data/governance/regions.csv": ("label_en",),
@@ -67,6 +70,8 @@ def code_template():
             strip_comment_tags=True):
         template.add(message, None, [(f"src/{filename}", lineno)],
                      auto_comments=comments, context=context)
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        _add_notebook_code(template, notebook)
     for rel, fields in DATA_FIELDS.items():
         with open(paths.ROOT / rel, encoding="utf-8", newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
@@ -75,6 +80,18 @@ def code_template():
                         template.add(row[field], None, [(rel, row_number)],
                                      auto_comments=[f"data label ({field})"])
     return template
+
+
+def _add_notebook_code(template, notebook: Path) -> None:
+    """Messages of a notebook's code cells (``i18n.gettext(lang, ...)`` calls)."""
+    from babel.messages.extract import extract
+
+    rel = paths.relative(notebook)
+    for number, code in notebooks.code_cells(notebook):
+        for _lineno, message, comments, context in extract(
+                "python", io.BytesIO(code.encode("utf-8")), keywords=KEYWORDS,
+                comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            template.add(message, None, [(rel, number)], auto_comments=comments, context=context)
 
 
 def notebook_template(notebook: Path):
@@ -149,7 +166,7 @@ def _check_one(template, po: Path, lang: str) -> list[Problem]:
     problems = [Problem(rel, None, lang, line, "placeholder")
                 for line in i18n.placeholder_problems(catalogue, po, lang)]
     for message in template:
-        if not message.id:
+        if not message.id or _data_has_own_column(message, lang):
             continue
         found = catalogue.get(message.id, context=message.context)
         first = message.id if isinstance(message.id, str) else message.id[0]
@@ -158,6 +175,21 @@ def _check_one(template, po: Path, lang: str) -> list[Problem]:
         elif found.fuzzy:
             problems.append(Problem(rel, found.lineno, lang, first, "fuzzy"))
     return problems
+
+
+def _data_has_own_column(message, lang: str) -> bool:
+    """A data label needs no translation where every file it comes from has a column for
+    ``lang`` (the French labels, which are the talk's own words)."""
+    files = [path for path, _line in message.locations]
+    if not files or not all(path in DATA_FIELDS for path in files):
+        return False
+    return all(f"{field.rsplit('_', 1)[0]}_{lang}" in _header(path)
+               for path in files for field in DATA_FIELDS[path])
+
+
+def _header(rel: str) -> list[str]:
+    with open(paths.ROOT / rel, encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
 
 
 def _translated(string: str | tuple[str, ...]) -> bool:

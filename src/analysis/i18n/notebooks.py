@@ -50,6 +50,13 @@ def messages(notebook: Path) -> list[tuple[str, int]]:
     return found
 
 
+def code_cells(notebook: Path) -> list[tuple[int, str]]:
+    """(cell number, source) of every code cell."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    return [(n, _text(c["source"])) for n, c in enumerate(nb["cells"], start=1)
+            if c["cell_type"] == "code"]
+
+
 def _text(source: str | list[str]) -> str:
     return source if isinstance(source, str) else "".join(source)
 

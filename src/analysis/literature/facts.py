@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import datapackage, paths
+from analysis import datapackage, i18n, paths
 
 RESOURCE = "literature_published_facts"
 FILE = paths.LITERATURE / "published_facts.csv"
@@ -40,7 +40,7 @@ def value_text(row: pd.Series, lang: str = "en") -> str:
     """``"> 10 fold ..."`` or the explicit non-value, for a table cell."""
     value = str(row["value"])
     if value == NOT_AVAILABLE:
-        return {"en": "not available", "fr": "non disponible"}[lang]
+        return i18n.gettext(lang, "not available")
     if value == NOT_APPLICABLE:
         return "—"
     comparator = "" if pd.isna(row["comparator"]) or row["comparator"] == "=" else \
