@@ -180,9 +180,11 @@ def _step_panel(ax, steps: pd.DataFrame, cases: list[str], lang: str) -> None:
                 ids=i18n.isolate(", ".join(split_ids(step["excerpt_ids"])), lang))
             lines += [(f"   {part}", GREY, False) for part in textwrap.wrap(detail, WRAP - 3)]
         lines.append(("", "black", False))
+    x, ha = (1, "right") if i18n.is_rtl(lang) else (0, "left")  # lines start where text does
     y = 1.0
     for content, colour, bold in lines:
-        ax.text(0, y, content, color=colour, fontsize=8.5, va="top",
+        ax.text(x, y, i18n.paragraph(content.strip() if i18n.is_rtl(lang) else content, lang),
+                color=colour, fontsize=8.5, va="top", ha=ha,
                 fontweight="bold" if bold else "normal", transform=ax.transAxes)
         y -= 0.04
 

@@ -188,6 +188,12 @@ def isolate(text: object, lang: str) -> str:
     return f"{LRI}{text}{PDI}" if is_rtl(lang) else str(text)
 
 
+def paragraph(text: str, lang: str) -> str:
+    """A line that must read in ``lang``'s direction even when it starts with a Latin key
+    (``A1 — …``): an RLM first makes the bidi algorithm take the paragraph as RTL."""
+    return f"\u200f{text}" if text and is_rtl(lang) else text
+
+
 def decimal(value: float, lang: str, digits: int = 1) -> str:
     """``value`` with exactly ``digits`` decimals in the locale's notation (fr ``1 117,5``)."""
     from babel.numbers import format_decimal
