@@ -73,18 +73,39 @@ def check_lang(lang: object) -> str:
     return str(lang)
 
 
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
+                      r'"(?:[^"\\]|\\.)*"\s*$')
+
+
+def syntax_error(path: Path, text: str) -> str | None:
+    """The first line that is neither a comment, blank, nor a keyword with one quoted string.
+
+    Babel's reader forgives an unterminated quote; ``msgfmt`` does not, and neither do we.
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
+            return (f"{paths.relative(path)}, line {number}: does not compile "
+                    f"(expected a keyword and one quoted string, got {stripped[:40]!r})")
+    return None
+
+
 def read_catalogue(path: Path) -> Catalog:
     """Parse one ``.po`` file; a syntax error names the file and line."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
-        with open(path, "rb") as handle:
-            return read_po(handle, abort_invalid=True)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(f"{paths.relative(path)}: cannot be read ({exc.strerror})") from None
+    problem = syntax_error(path, data.decode("utf-8", errors="replace"))
+    if problem:
+        raise CatalogueError(problem)
+    try:
+        return read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
         raise CatalogueError(f"{paths.relative(path)}, line {exc.lineno}: does not compile "
                              f"({exc.args[0]})") from None
-    except OSError as exc:
-        raise CatalogueError(f"{paths.relative(path)}: cannot be read ({exc.strerror})") from None
 
 
 def placeholders(text: str) -> set[str]:

@@ -48,6 +48,8 @@ class Problem:
     kind: str  # "missing", "fuzzy", "placeholder", "compile"
 
     def __str__(self) -> str:
+        if self.kind in ("compile", "placeholder"):  # already "file, line N: ..."
+            return self.message
         where = f"{self.path}, line {self.line}" if self.line else self.path
         return f"{where}: [{self.lang}] {self.kind}: {self.message[:70]!r}"
 
