@@ -66,10 +66,11 @@ def code_template():
 
     template = _new_catalogue()
     src = paths.ROOT / "src"
-    method_map = [("analysis/**.py", "python")]
+    method_map = [("analysis/**.py", "python"), ("analysis/**.j2", "jinja2.ext:babel_extract")]
+    options = {"analysis/**.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}}
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(src), method_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
-            strip_comment_tags=True):
+            str(src), method_map, options_map=options, keywords=KEYWORDS,
+            comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
         template.add(message, None, [(f"src/{filename}", lineno)],
                      auto_comments=comments, context=context)
     for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):

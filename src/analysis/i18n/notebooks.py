@@ -81,6 +81,7 @@ def localised(notebook: Path, params: dict[str, Any]) -> dict:
     for cell in out["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = translate_markdown(_text(cell["source"]), lang, domain)
-    out.setdefault("metadata", {})["language"] = {"lang": lang, "dir": i18n.direction(lang),
-                                                  "locale": str(i18n.locale(lang))}
+    # Not "language": nbconvert reads that key as the programming language.
+    out.setdefault("metadata", {})["i18n"] = {"lang": lang, "dir": i18n.direction(lang),
+                                              "locale": str(i18n.locale(lang))}
     return out
