@@ -250,9 +250,11 @@ def _render_pages(w: _Writer, site: Site) -> None:
     refs = sorted(w.refs.values(), key=lambda r: r.sort_key)
     for lang in i18n.languages():
         _ = partial(i18n.gettext, lang)
+        titles = {nb: next((r.title for r in runs if r.lang == lang), runs[0].title)
+                  for nb, runs in by_notebook.items()}  # each notebook named in this language
         w.page(page_name("index.html", lang), "index.html.j2", lang, page_title=_("Home"),
-               intro=_(INTRO), notebooks=sorted(by_notebook.items()), figures=site.figures,
-               tables=site.tables)
+               intro=_(INTRO), notebooks=sorted(by_notebook.items()), titles=titles,
+               figures=site.figures, tables=site.tables)
         w.page(page_name("gallery.html", lang), "gallery.html.j2", lang,
                page_title=_("Figures and tables"), figures=site.figures, tables=site.tables,
                inputs=inputs)

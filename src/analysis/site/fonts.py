@@ -20,7 +20,7 @@ def woff2(ttf: Path) -> bytes:
     """``ttf`` as WOFF2 (same glyphs, compressed for the web)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(ttf))
+    font = TTFont(str(ttf), recalcTimestamp=False)  # else "modified" = now: not reproducible
     font.flavor = "woff2"
     buffer = io.BytesIO()
     font.save(buffer)
