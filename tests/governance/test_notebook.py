@@ -35,8 +35,9 @@ def run_notebook(root: Path, name: str, *params: str) -> subprocess.CompletedPro
 
 
 def project_copy(dest: Path) -> Path:
-    """The data and the notebook: all a run of notebook 03 reads from the project."""
+    """The data, the notebook and the run-name schema: all a run of notebook 03 reads."""
     shutil.copytree(paths.DATA, dest / "data")
+    shutil.copytree(paths.ROOT / "config", dest / "config")
     (dest / "notebooks").mkdir(parents=True)
     shutil.copy2(paths.ROOT / NOTEBOOK, dest / NOTEBOOK)
     return dest

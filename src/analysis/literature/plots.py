@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis import i18n
 from analysis.i18n import N_
@@ -127,6 +127,9 @@ def growth_figure(series: CountSeries, lang: str, year_from: int, year_to: int,
     ax2.set_ylabel(text["cumulative"], color=LINE)
     ax2.tick_params(axis="y", colors=LINE)
     ax2.set_ylim(bottom=0)
+    if not log_scale:  # counts in the locale's notation (fr 1 000, en 1,000); years stay plain
+        for axis in (ax.yaxis, ax2.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos: i18n.number(v, lang)))
     handles = [*ax.get_legend_handles_labels()[0], *ax2.get_legend_handles_labels()[0]]
     ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
     _titles(fig, ax, series, lang, series.title[lang])
