@@ -5,6 +5,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# Read before the line below adds long options: -q (question) and -n (dry run) write nothing.
+WRITES := $(if $(findstring q,$(firstword -$(MAKEFLAGS)))$(findstring n,$(firstword -$(MAKEFLAGS))),,yes)
 MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 
 PYTHON ?= python3
@@ -13,7 +15,19 @@ BUILD ?= build
 CONFIG ?= config/build.yml
 UV_VERSION := 0.13.9
 PY := $(VENV)/bin/python
+
+# Two builds of one checkout take turns on $(BUILD)/.lock, so neither ever reads the other's
+# half-written files; the first make re-runs itself under the lock (tools/build_lock.py).
+GOALS := $(or $(MAKECMDGOALS),all)
+LOCKED_GOALS := $(filter-out help clean lock,$(GOALS))
+ifeq ($(if $(COMPENDIUM_LOCK),,$(and $(LOCKED_GOALS),$(WRITES))),yes)
+.PHONY: $(GOALS) _locked
+$(GOALS): _locked ; @:
+_locked:
+	@$(if $(wildcard $(PY)),$(PY) -I -S,$(PYTHON)) tools/build_lock.py $(BUILD)/.lock $(MAKE) --no-print-directory COMPENDIUM_LOCK=1 $(GOALS)
+else
 ENV_STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 DATA_OK := $(BUILD)/.data-ok
 RUN := $(PY) -m analysis.run
 MANIFEST := $(BUILD)/MANIFEST.json
@@ -31,10 +45,12 @@ NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all help test lab html data bench clean lint env check-data lock
+.PHONY: all help test lab html data bench clean lint env check-data lock spark
 
-# The run rules are generated from config/build.yml (validated first); not needed to clean or get help.
-ifeq ($(filter help clean lock,$(MAKECMDGOALS)),)
+
+# The run rules are generated from config/build.yml (validated first); not needed to clean, get
+# help or set up the environment.
+ifeq ($(filter help clean lock env,$(MAKECMDGOALS)),)
 include $(BUILD)/runs.mk
 endif
 
@@ -51,12 +67,22 @@ $(ENV_STAMP): ; @test -x $(PY) || { echo "error: NO_ENV_SETUP is set but $(PY) d
 else
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "setting up $(VENV) from requirements.lock (uv $(UV_VERSION))"
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@# A venv half-made by an interrupted set-up (no working pip, or no working uv) is redone.
+	$(PY) -c 'import pip' 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(VENV)/bin/uv --version 2>/dev/null | grep -qF ' $(UV_VERSION)' || $(PY) -m pip install \
+	  --quiet --disable-pip-version-check --force-reinstall uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) --require-hashes requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 endif
+
+spark: $(SPARK_STAMP) ## Add the optional Spark extra (pyspark from requirements-spark.lock, Java from Debian)
+
+# Never part of `make all`: only `make spark` and `make test` install it. Re-installed after a re-sync.
+$(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
+	bash tools/ensure-java.sh
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
+	touch $@
 
 $(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/makedeps.py src/analysis/parameters.py $(ENV_STAMP)
 	$(PY) -m analysis.makedeps $@
@@ -78,7 +104,7 @@ $(SITE_INDEX): $(EXECUTED) $(MANIFEST) references.bib data/datapackage.json $(SI
 data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw corpus (../shared or pinned URL)
 	$(PY) -m analysis.literature.corpus
 
-test: $(ENV_STAMP) ## Run every test, including the slow end-to-end and browser tests
+test: $(ENV_STAMP) $(SPARK_STAMP) ## Run every test, including the slow end-to-end, browser and Spark tests
 	$(PY) -m analysis.i18n check
 	bash tools/ensure-chromium.sh
 	$(PY) -m pytest -n 2 --dist loadfile
@@ -107,3 +133,5 @@ clean: ## Remove everything generated (build/); the environment in .venv is kept
 lock: ## Re-resolve requirements.in into requirements.lock (hashes) and environment.yml (maintainers)
 	$(VENV)/bin/uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 	$(PYTHON) tools/write_environment_yml.py
+
+endif

@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import CompendiumError, DataError, reports_errors, where
+from analysis._startup import skip_unused_imports
+from analysis.errors import CompendiumError, DataError, Problems, reports_errors, where
 from analysis.fileio import sha256_file, write_text
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -131,17 +132,12 @@ def validate_schema(name: str, descriptor: dict | None = None) -> None:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
     report = _frictionless_resource(res).validate()
-    problems = [_describe(path, res, err) for err in report.flatten(
-        ["rowNumber", "fieldName", "type", "note", "message"])]
+    problems = Problems(f"{path}: {{n}} schema error(s) in resource '{name}'")
+    problems.extend([_describe(path, res, err) for err in report.flatten(
+        ["rowNumber", "fieldName", "type", "note", "message"])])
     if not problems:
-        problems = _foreign_key_problems(res, descriptor or read_descriptor())
-    if not problems:
-        return
-    shown = problems[:MAX_REPORTED_ERRORS]
-    more = len(problems) - len(shown)
-    tail = f"\n  ... and {more} more" if more > 0 else ""
-    raise DataError(f"{path}: {len(problems)} schema error(s) in resource '{name}':\n  "
-                    + "\n  ".join(shown) + tail)
+        problems.extend(_foreign_key_problems(res, descriptor or read_descriptor()))
+    problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
 
 
 def _parse_non_tabular(path: Path) -> None:
@@ -184,8 +180,24 @@ def _describe(path: Path, res: dict, err: list) -> str:
     return f"{where(path, row, column)}: {kind}: {message}"
 
 
-def _read_strings(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+def _read_strings(path: Path, columns: list[str]) -> list[tuple[str, ...]]:
+    """The given columns of a CSV file as text tuples, or DataError naming file and column.
+
+    The foreign-key check reads another resource than the one validated; that file may be
+    the broken one (a dropped column, a bad quote, binary, Latin-1, deleted), which its own
+    check reports in full, so here one line says why the key cannot be checked.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path}: not a readable UTF-8 CSV table ({first})") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{where(path, 1, missing[0])}: column missing")
+    return list(frame[columns].itertuples(index=False, name=None))
 
 
 def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
@@ -197,9 +209,13 @@ def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
         ref = fk["reference"]
         ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
         ref_path = resource_path(ref["resource"], descriptor)
-        allowed = set(_read_strings(ref_path)[ref_fields].itertuples(index=False, name=None))
-        for line, row in enumerate(_read_strings(path)[fields].itertuples(index=False,
-                                                                          name=None), start=2):
+        try:
+            allowed = set(_read_strings(ref_path, ref_fields))
+        except DataError as exc:
+            problems.append(f"{where(path, None, ', '.join(fields))}: foreign key to "
+                            f"{ref['resource']} cannot be checked: {exc}")
+            continue
+        for line, row in enumerate(_read_strings(path, fields), start=2):
             if row not in allowed:
                 problems.append(f"{where(path, line, ', '.join(fields))}: value {row!r} not "
                                 f"found in {ref['resource']} ({ref_path.name}) columns "
@@ -208,9 +224,7 @@ def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
 
 
 def _frictionless_resource(res: dict):
-    # jsonschema eagerly imports rfc3987_syntax (jsonschema issue #1428), which builds a
-    # grammar at import and costs ~1.5 s; we never validate IRIs, so skip it.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    skip_unused_imports()
     from frictionless import Resource
 
     descriptor = {k: v for k, v in res.items() if k not in {"hash", "bytes", "sources",

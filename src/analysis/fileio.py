@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from analysis.errors import CompendiumError
+
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """Hex sha256 of a file, read in chunks so large exports do not fill memory."""
@@ -39,8 +41,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(target)) from None  # name the file
 
 
 def write_text(target: Path, text: str) -> None:
@@ -72,15 +79,17 @@ class Saved(list):
 
 
 @contextmanager
-def private_folder(parent: Path, label: str) -> Iterator[Path]:
+def private_folder(parent: Path, label: str, sweep: str | None = None) -> Iterator[Path]:
     """A folder of this process only (``LABEL.PID.random``), removed on every way out.
 
     Two builds of one checkout never share it; SIGTERM and Ctrl-C unwind through here like
     an error, and what a SIGKILL leaves behind is swept by the next process that asks for a
-    folder with the same label (see :func:`sweep_abandoned`).
+    folder with the same label, or with any label matching ``sweep`` (see
+    :func:`sweep_abandoned`).
     """
+    sweep = sweep or label
     parent.mkdir(parents=True, exist_ok=True)
-    sweep_abandoned(parent, label)
+    sweep_abandoned(parent, sweep)
     folder = Path(tempfile.mkdtemp(prefix=f"{label}.{os.getpid()}.", dir=parent))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
@@ -93,9 +102,9 @@ def private_folder(parent: Path, label: str) -> Iterator[Path]:
 
 
 def sweep_abandoned(parent: Path, label: str) -> None:
-    """Remove ``LABEL.PID.*`` folders whose process no longer exists."""
+    """Remove ``LABEL.PID.*`` folders whose process no longer exists (``label="*"``: any)."""
     for folder in Path(parent).glob(f"{label}.*.*"):
-        pid = folder.name[len(label) + 1:].split(".", 1)[0]
+        pid = folder.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -112,3 +121,25 @@ def _alive(pid: int) -> bool:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def read_utf8(path: Path, what: str, error: type[CompendiumError]) -> str:
+    """The text of a file a researcher gave, BOM dropped; else one ``error`` naming the file.
+
+    ``what`` names the expected file ("a YAML file"): it ends each message, so a folder, a
+    missing file and a wrong encoding each say what was expected, with the line of the first
+    byte that is not UTF-8.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise error(f"{path}: is a folder; expected {what}")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: not found; expected {what}") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(f"{path}, row {line}: byte {exc.start} is not UTF-8 ({exc.reason}); "
+                    f"expected {what}, saved as UTF-8") from None

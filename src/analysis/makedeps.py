@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from analysis import parameters, paths, yamlfile
+from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, ConfigError, reports_errors
 from analysis.fileio import write_text_if_changed
 
@@ -29,7 +30,7 @@ def load_config(path: Path | None = None) -> dict:
     """Parse and schema-validate the build configuration."""
     path = Path(path or paths.CONFIG)
     config = yamlfile.load(path)
-    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
+    skip_unused_imports()
     import jsonschema
 
     schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))

@@ -44,8 +44,8 @@ def _artifacts(runs: list[dict]) -> list[dict]:
                 raise CompendiumError(f"{output['path']} is written by two runs: "
                                       f"{owners[output['path']]} and {run['name']}")
             owners[output["path"]] = run["name"]
-            file = paths.BUILD / output["path"].removeprefix("build/")
-            artifacts.append({"path": output["path"], "sha256": sha256_file(file),
+            file = _checked_output(run, output)
+            artifacts.append({"path": output["path"], "sha256": output["sha256"],
                               "bytes": file.stat().st_size, "run": run["name"],
                               "notebook": run["notebook"], "parameters": run["parameters"],
                               "inputs": run["inputs"]})
@@ -55,6 +55,19 @@ def _artifacts(runs: list[dict]) -> list[dict]:
                           "notebook": run["notebook"], "parameters": run["parameters"],
                           "inputs": run["inputs"]})
     return sorted(artifacts, key=lambda a: a["path"])
+
+
+def _checked_output(run: dict, output: dict):
+    """The artifact's file, if its bytes are those the run recorded; otherwise the run's
+    executed notebook is removed, so the next ``make all`` re-runs it, and the step fails."""
+    file = paths.BUILD / output["path"].removeprefix("build/")
+    actual = sha256_file(file) if file.is_file() else "missing"
+    if actual != output["sha256"]:
+        (paths.BUILD / run["executed"].removeprefix("build/")).unlink(missing_ok=True)
+        raise CompendiumError(f"{output['path']}: {'missing' if actual == 'missing' else 'damaged'}"
+                              f" (its sha256 is not the one run {run['name']} recorded); "
+                              f"`make all` will re-run {run['name']}")
+    return file
 
 
 def build_manifest() -> dict:

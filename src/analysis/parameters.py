@@ -137,8 +137,6 @@ def _coerce_text(param: Parameter, text: str) -> Any:
         items = [item.strip() for item in text.split(",") if item.strip()]
         inner = type(default[0]) if default else str
         return [inner(item) for item in items]
-    if default is None:
-        return text
     return text
 
 

@@ -67,8 +67,13 @@ def output_dir(kind: str) -> Path:
     """
     final = {"figures": FIGURES, "tables": TABLES}[kind]
     staging = os.environ.get("ANALYSIS_STAGING_DIR")
-    target = Path(staging) / kind if staging else final
-    target.mkdir(parents=True, exist_ok=True)
+    if not staging:
+        final.mkdir(parents=True, exist_ok=True)
+        return final
+    # never re-create a staging folder the runner removed: a kernel that outlived its
+    # killed runner must fail here, not leave files in build/.work
+    target = Path(staging) / kind
+    target.mkdir(exist_ok=True)
     return target
 
 

@@ -19,14 +19,14 @@ import json
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from analysis import parameters, paths, trace
-from analysis.errors import CompendiumError, ParameterError
-from analysis.fileio import private_folder, write_text
+from analysis._startup import skip_unused_imports
+from analysis.errors import CompendiumError, ParameterError, reports_errors
+from analysis.fileio import private_folder, read_utf8, write_text
 from analysis.i18n import notebooks as i18n_notebooks
 from analysis.makesyntax import escape_path
 from analysis.normalise import dumps, kernel_seconds, normalise
@@ -34,6 +34,10 @@ from analysis.normalise import dumps, kernel_seconds, normalise
 
 class NotebookFailed(CompendiumError):
     """A cell raised: the message names the notebook, the cell and the error."""
+
+
+class Interrupted(CompendiumError):
+    """Ctrl-C or SIGTERM: the work folder is gone and build/ is as it was."""
 
 
 def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
@@ -49,7 +53,7 @@ def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
 
 
 def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str]) -> None:
-    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage: ~1.5 s saved
+    skip_unused_imports()
     import nbformat
     import papermill
     from nbclient.exceptions import DeadKernelError
@@ -66,6 +70,10 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
         raise NotebookFailed(_describe_failure(notebook, out, exc)) from None
     except (DeadKernelError, RuntimeError) as exc:  # nbclient: "Kernel died before replying"
         raise NotebookFailed(_describe_dead_kernel(notebook, out, exc)) from None
+    except OSError as exc:  # papermill saving the partial notebook on a full disk
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, paths.relative(out)) from None
     finally:
         for key, value in saved.items():
             if value is None:
@@ -126,16 +134,27 @@ def _remove_stale(previous: Path, current: list[dict]) -> None:
             (paths.BUILD / entry["path"].removeprefix("build/")).unlink(missing_ok=True)
 
 
-def _deps_text(name: str, inputs: list[dict]) -> str:
-    """A make fragment: the run depends on every file the kernel read (like gcc -MD -MP).
+def _deps_text(name: str, inputs: list[dict], outputs: list[dict] | None = None) -> str:
+    """A make fragment: the run depends on every file the kernel read (like gcc -MD -MP), and
+    on what it wrote.
 
     Paths stay as the trace wrote them (relative to the project root, where make runs), and
     the target is spelled ``$(BUILD)/notebooks/NAME.ipynb`` exactly as in build/runs.mk.
+    The outputs and the run record are written before the target, so they are never newer
+    than it unless someone edits, truncates or deletes one: then the run is out of date and
+    ``make all`` re-runs it, instead of the manifest step failing on a damaged file.
     """
-    files = [escape_path(f) for f in sorted({e["path"] for e in inputs})]
-    lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(files)}", ""]
-    lines += [f"{f}:" for f in files]  # empty rules: a deleted input re-runs, not breaks, make
+    files = sorted({e["path"] for e in inputs})
+    made = sorted({"$(BUILD)/" + e["path"].removeprefix("build/") for e in outputs or []}
+                  | {f"$(BUILD)/runs/{name}.json"})
+    spelled = [escape_path(f) for f in files] + [_escape_built(f) for f in made]
+    lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(spelled)}", ""]
+    lines += [f"{f}:" for f in spelled]  # empty rules: a deleted file re-runs, not breaks, make
     return "\n".join(lines) + "\n"
+
+
+def _escape_built(path: str) -> str:
+    return "$(BUILD)/" + escape_path(path.removeprefix("$(BUILD)/"))
 
 
 def check_run_name(name: str) -> str:
@@ -157,15 +176,17 @@ def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None =
     notebook = Path(notebook).resolve()
     check_run_name(name)
     target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    with private_folder(paths.BUILD / ".work", name) as work:
+    with private_folder(paths.BUILD / ".work", name, sweep="*") as work:
         staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
         staging.mkdir()
         started = time.perf_counter()
         try:
             _execute(notebook, partial, params, _kernel_env(record, staging))
-        except NotebookFailed:
+        except NotebookFailed as exc:
             _quarantine(name, work, partial)
-            raise
+            kept = paths.relative(paths.FAILED / f"{name}.ipynb")
+            raise NotebookFailed(f"{exc}\n  partial notebook kept in {kept}; earlier outputs "
+                                 "are unchanged") from None
         _publish(name, notebook, target, params, partial, record, staging, started)
     return target
 
@@ -177,7 +198,7 @@ def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], pa
     entries = trace.read_record(record)
     inputs = [e for e in entries if e["kind"] == "input"]
     outputs = [e for e in entries if e["kind"] == "output"]
-    deps = _deps_text(name, inputs)  # before anything moves: an unwritable name fails the run
+    deps = _deps_text(name, inputs, outputs)  # first: a name make cannot spell moves nothing
     _remove_stale(paths.RUNS / f"{name}.json", outputs)
     _promote(staging)
     run_record = {"name": name, "notebook": paths.relative(notebook), "parameters": params,
@@ -218,15 +239,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _params_file(path: Path) -> dict[str, Any]:
     """The typed parameters of a ``--params-json`` file: a JSON object, UTF-8."""
+    text = read_utf8(path, "a JSON file of parameters", ParameterError)
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: parameters file not found") from None
-    except IsADirectoryError:
-        raise ParameterError(f"{path}: is a folder; expected a JSON file of parameters") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}, byte {exc.start}: not UTF-8 text; expected a UTF-8 JSON "
-                             "object of parameters") from None
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParameterError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON "
                              f"({exc.msg}); expected an object of parameters") from None
@@ -252,26 +267,20 @@ def _checked_notebook(notebook: Path) -> Path:
     return notebook
 
 
+@reports_errors
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     name = args.notebook.stem if args.name is None else args.name
+    notebook = _checked_notebook(args.notebook)
+    check_run_name(name)
+    params = {}
+    if args.params_json:
+        params.update(parameters.validate(notebook, _params_file(args.params_json)))
+    params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
     try:
-        notebook = _checked_notebook(args.notebook)
-        check_run_name(name)
-        params = {}
-        if args.params_json:
-            params.update(parameters.validate(notebook, _params_file(args.params_json)))
-        params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
         target = run(notebook, name, params, _output_path(args.output))
-    except CompendiumError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if isinstance(exc, NotebookFailed):
-            print(f"  partial notebook kept in {paths.relative(paths.FAILED / (name + '.ipynb'))}; "
-                  "earlier outputs are unchanged", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        print(f"error: run {name} interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return 130
+        raise Interrupted(f"run {name} interrupted; earlier outputs are unchanged") from None
     print(f"ran {name} -> {paths.relative(target)}")
     return 0
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import ConfigError
+from analysis.fileio import read_utf8
 
 #: Aliases one file may use: the shipped files use none, and a few nested aliases already
 #: stand for millions of values once a consumer walks them ("billion laughs").
@@ -71,14 +72,4 @@ def loads(text: str, name: str = "<text>") -> Any:
 
 def load(path: Path) -> Any:
     """Parse a UTF-8 YAML file strictly (see :func:`loads`)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder; expected a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}, byte {exc.start}: not UTF-8 text; save the file as UTF-8"
-                          ) from None
-    return loads(text.removeprefix("\ufeff"), str(path))
+    return loads(read_utf8(path, "a YAML file", ConfigError), str(path))

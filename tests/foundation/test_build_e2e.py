@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from analysis import paths
 from analysis.fileio import sha256_file
 from analysis.site.browser import check_in_browser, find_chromium
 from analysis.site.check import check_site
@@ -166,3 +169,68 @@ def test_failing_notebook_names_the_cell_and_leaves_no_up_to_date_target(project
         assert question.returncode != 0, "make takes the failed build as up to date"
     finally:
         path.write_text(original)
+
+
+def _env_for(project):
+    from analysis.workspace import clean_env
+
+    return clean_env(project)
+
+
+def _make_process(project, *args: str) -> subprocess.Popen:
+    """A make in its own session (so a SIGKILL of its group reaches only it)."""
+    return subprocess.Popen(["make", f"VENV={paths.ROOT / '.venv'}", "NO_ENV_SETUP=1", CI,
+                             *args], cwd=project, env=_env_for(project), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _wait_for(condition, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _kernel_is_working(project) -> bool:
+    return any(p.is_file() for p in (project / "build" / ".work").glob("*/staging/**/*"))
+
+
+def test_a_build_killed_mid_run_while_another_waits_ends_byte_identical_to_a_clean_build(
+        builds, project):
+    """SIGKILL a build while a kernel writes; the build that waited on the lock then finishes
+    it: every artifact and page equals the clean build's, and no temporary folder is left."""
+    make(project, "clean")
+    first = _make_process(project, "all")
+    _wait_for(lambda: (project / "build" / ".lock").is_file()
+              and (project / "build" / ".lock").read_text().strip() != "")
+    second = _make_process(project, "all")
+    _wait_for(lambda: _kernel_is_working(project))
+    os.killpg(first.pid, signal.SIGKILL)
+    first.communicate()
+    out, err = second.communicate(timeout=600)
+    assert second.returncode == 0, out + err
+    assert "another build of this checkout is running" in err
+    assert artifact_hashes(project) == builds.first_hashes
+    assert site_hashes(project) == builds.first_site
+    leftovers = [p.name for p in (project / "build" / ".work").iterdir()]
+    assert leftovers == [], leftovers
+    assert [p.name for p in (project / "build").glob(".html.*")] == []
+
+
+def test_a_deleted_or_damaged_artifact_or_run_record_is_rebuilt_by_make_all(builds, project):
+    manifest = json.loads((project / "build" / "MANIFEST.json").read_text())
+    by_run = {}
+    for artifact in manifest["artifacts"]:
+        if not artifact["path"].startswith("build/notebooks/"):
+            by_run.setdefault(artifact["run"], artifact["path"])
+    (deleted_run, deleted), (damaged_run, damaged), (record_run, _) = sorted(by_run.items())[:3]
+    (project / deleted).unlink()
+    with open(project / damaged, "r+b") as handle:
+        handle.truncate(10)
+    (project / "build" / "runs" / f"{record_run}.json").unlink()
+    question = make(project, CI, "-q", "all", check=False)
+    assert question.returncode != 0, "make takes a damaged build as up to date"
+    result = make(project, CI, "all")
+    assert set(RAN.findall(result.stdout)) == {deleted_run, damaged_run, record_run}
+    assert artifact_hashes(project) == builds.first_hashes

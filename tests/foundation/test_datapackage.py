@@ -179,3 +179,27 @@ def test_a_resource_path_leaving_data_is_refused_even_with_the_right_hash(
     problems = datapackage.verify_all()
     assert len(problems) == 1 and "must be a relative path inside data/" in problems[0]
     assert escape in problems[0]
+
+
+@pytest.mark.parametrize("damage", [
+    b"label,count\nx,1\n",            # the key column dropped
+    b'id,count,label\n"a,1,x\n',      # a quote never closed
+    b"",                              # empty
+    b"\x00\x01\x02\xff\xfe binary",    # binary
+    "id,count,label\ncafé,1,x\n".encode("latin-1"),
+    None,                             # deleted
+])
+def test_a_broken_foreign_key_target_gives_located_lines_not_a_traceback(scratch_data, damage):
+    target = scratch_data("codes", "id,count,label\na,1,x\n", FIELDS)
+    scratch_data("uses", "id,count,label\na,1,x\n", FIELDS,
+                 foreignKeys=[{"fields": "id", "reference": {"resource": "codes",
+                                                             "fields": "id"}}])
+    if damage is None:
+        target.unlink()
+    else:
+        target.write_bytes(damage)
+        datapackage.rehash(["codes"])  # an edit recorded on purpose: the checksum matches
+    problems = datapackage.verify_all()
+    uses = [p for p in problems if "uses.csv" in p.split(":")[0]]
+    assert uses and "foreign key to codes cannot be checked" in uses[0]
+    assert all("Traceback" not in p for p in problems)

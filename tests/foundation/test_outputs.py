@@ -65,3 +65,26 @@ def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(tmp_bui
     shown = repr(figures.save(_figure(), "shown", alt="a", caption="c"))
     assert shown == "saved: shown.png, shown.svg, shown.pdf, shown.json"
     assert str(tmp_build) not in shown
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_keeps_the_old_file(tmp_path, monkeypatch,
+                                                                        capsys):
+    import errno
+    import pathlib
+
+    from analysis import fileio
+    from analysis.errors import reports_errors
+
+    target = tmp_path / "kept.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full)
+    assert reports_errors(lambda: fileio.write_text(target, "new") or 0)() == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: {target}: No space left on device (the disk is full; earlier outputs "
+                   "are unchanged, free space and run make again)\n")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]

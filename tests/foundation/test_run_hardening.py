@@ -40,7 +40,7 @@ def test_a_run_name_that_is_not_a_plain_file_name_is_refused_and_nothing_is_touc
 @pytest.mark.parametrize(("content", "message"), [
     (b'{"label": ', "line 1, column 11: not valid JSON"),
     (b'["label", "x"]', "expected a JSON object of parameters"),
-    ('{"label": "x"}'.encode("utf-16"), "not UTF-8 text"),
+    ('{"label": "x"}'.encode("utf-16"), "byte 0 is not UTF-8"),
 ])
 def test_a_bad_params_json_gets_one_located_line(build, tmp_path, capsys, content, message):
     nb = notebook(tmp_path / "nb.ipynb", "print(label)")
@@ -55,7 +55,7 @@ def test_a_missing_params_json_a_folder_and_a_folder_as_notebook_are_named(
         build, tmp_path, capsys):
     nb = notebook(tmp_path / "nb.ipynb", "print(label)")
     assert run.main([str(nb), "--params-json", str(tmp_path / "none.json")]) == 1
-    assert "none.json: parameters file not found" in capsys.readouterr().err
+    assert "none.json: not found; expected a JSON file of parameters" in capsys.readouterr().err
     assert run.main([str(nb), "--params-json", str(tmp_path)]) == 1
     assert "is a folder; expected a JSON file" in capsys.readouterr().err
     assert run.main([str(tmp_path)]) == 1
@@ -74,6 +74,8 @@ def test_input_names_are_written_so_make_reads_each_as_one_file_and_runs_nothing
     (tmp_path / "data").mkdir()
     for name in odd:
         (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "build" / "runs").mkdir(parents=True)
+    (tmp_path / "build" / "runs" / "demo.json").write_text("{}", encoding="utf-8")
     deps = run._deps_text("demo", [{"path": name} for name in odd])
     (tmp_path / "Makefile").write_text(
         "BUILD := build\ninclude demo.d\n$(BUILD)/notebooks/demo.ipynb:\n\tmkdir -p $(@D) && "

@@ -23,7 +23,7 @@ def test_a_repeated_key_in_build_yml_is_refused_instead_of_silently_building_the
 def test_a_utf16_build_yml_is_named_as_not_utf8(tmp_path):
     config = tmp_path / "build.yml"
     config.write_bytes(("runs:\n" + RUN).encode("utf-16"))
-    with pytest.raises(ConfigError, match="build.yml, byte 0: not UTF-8 text"):
+    with pytest.raises(ConfigError, match=r"build.yml, row 1: byte 0 is not UTF-8"):
         makedeps.load_config(config)
 
 

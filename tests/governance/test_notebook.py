@@ -35,9 +35,11 @@ def run_notebook(root: Path, name: str, *params: str) -> subprocess.CompletedPro
 
 
 def project_copy(dest: Path) -> Path:
-    """The data, the notebook and the run-name schema: all a run of notebook 03 reads."""
+    """The data, the notebook and the run-name schema: all a run of notebook 03 reads from
+    the project."""
     shutil.copytree(paths.DATA, dest / "data")
-    shutil.copytree(paths.ROOT / "config", dest / "config")
+    (dest / "config").mkdir(parents=True)
+    shutil.copy2(paths.CONFIG_SCHEMA, dest / "config" / paths.CONFIG_SCHEMA.name)
     (dest / "notebooks").mkdir(parents=True)
     shutil.copy2(paths.ROOT / NOTEBOOK, dest / NOTEBOOK)
     return dest

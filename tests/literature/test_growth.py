@@ -104,6 +104,8 @@ def test_rejects_bad_input():
         growth.loglinear([2010, 2011], [1, 2])
     with pytest.raises(ValueError, match="non-negative"):
         growth.loglinear([2010, 2011, 2012], [1, -2, 3])
+    with pytest.raises(ValueError, match="all zero"):
+        growth.loglinear([2010, 2011, 2012], [0, 0, 0])
     with pytest.raises(ValueError, match="family"):
         growth.loglinear(YEARS, exact_exponential(0.2), family="gaussian")
 

@@ -15,7 +15,7 @@ from analysis.fileio import write_text
 
 def sections() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(bench_pkg.__path__)
-                  if not m.name.startswith("_") and m.name != "common")
+                  if not m.name.startswith("_"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,9 +11,9 @@ period and a governance-mode × value-type cross-table with an exact or chi-squa
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths, trace
-from analysis.errors import DataError, ParameterError, where
+from analysis._startup import skip_unused_imports
+from analysis.errors import DataError, ParameterError, Problems, where
+from analysis.fileio import read_utf8
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import MODES
 
@@ -54,14 +56,32 @@ def vocabulary(schema: dict) -> dict[str, list[str]]:
     return terms
 
 
-def _header(path: Path) -> list[str]:
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a coding file, read once and strictly.
+
+    Excel's UTF-8 byte-order mark is dropped (it would hide inside the first column's name),
+    a file saved with ``;`` separators (French Excel's default) is named as such, and an
+    unclosed quote, a row with more cells than the header or a byte that is not UTF-8 is an
+    error at its line, wherever it sits in the file.
+    """
+    text = read_utf8(path, "a coding file (CSV, UTF-8)", DataError)
+    first = text.split("\n", 1)[0]
+    for sep, what in ((";", "semicolons (French Excel's default)"), ("\t", "tabs")):
+        if "," not in first and sep in first:
+            raise DataError(f"{where(path, 1)}: columns are separated by {what}; expected a "
+                            "comma-separated CSV file (in Excel: Save as > CSV UTF-8)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except FileNotFoundError as exc:
-        raise DataError(f"{path}: coding file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        lines = [(reader.line_num, row) for row in reader if row]
+    except csv.Error as exc:
+        raise DataError(f"{where(path, reader.line_num)}: {exc} (an unclosed quote?); expected "
+                        "one action per line, quotes closed on the same row") from None
+    header = lines[0][1] if lines else []
+    for number, row in lines[1:]:
+        if len(row) > len(header):
+            raise DataError(f"{where(path, number)}: {len(row)} cells, more than the "
+                            f"{len(header)} columns of the header")
+    return header, [row for _, row in lines[1:]]
 
 
 def _check_header(path: Path, header: list[str], schema: dict) -> None:
@@ -97,16 +117,27 @@ def _describe(path: Path, error: list, schema: dict) -> str:
     return f"{at}: {kind} ({note}) in cell {cell!r}{expected}"
 
 
-def _frictionless_errors(path: Path, schema: dict) -> list[list]:
-    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
+def _frictionless_errors(header: list[str], rows: list[list[str]], schema: dict) -> list[list]:
+    skip_unused_imports()
     from frictionless import Resource
 
+    # The rows as read above (BOM dropped, strictly parsed), so row numbers are file lines.
     # The schema's fieldsMatch "equal" maps columns by header name, so a researcher's column
     # order does not matter (the header itself was already checked against the schema).
-    resource = Resource({"name": "coding", "path": path.name, "schema": schema,
-                         "format": "csv", "encoding": "utf-8"}, basepath=str(path.parent))
+    resource = Resource({"name": "coding", "data": [header, *rows], "schema": schema})
     report = resource.validate()
     return report.flatten(["rowNumber", "fieldName", "type", "note", "cell"])
+
+
+def _check_periods(path: Path, frame: pd.DataFrame) -> list[str]:
+    """A period ``2020-2016`` runs backwards: its years are swapped, not a real period."""
+    problems = []
+    for index, cell in frame["period"].items():
+        match = re.fullmatch(r"(\d{4})-(\d{4})", str(cell))
+        if match and int(match[1]) > int(match[2]):
+            problems.append(f"{where(path, int(index) + 2, 'period')}: {cell!r} ends before it "
+                            "starts; expected YYYY or YYYY-YYYY with the earlier year first")
+    return problems
 
 
 def _check_excerpt_ids(path: Path, frame: pd.DataFrame, known: set[str]) -> list[str]:
@@ -135,18 +166,17 @@ def load_coding(path: Path | str, known_excerpts: set[str],
     """Validate a coding file and return it; DataError lists every problem with row/column."""
     path = Path(path)
     schema = schema or read_schema()
-    _check_header(path, _header(path), schema)
-    problems = [_describe(path, err, schema) for err in _frictionless_errors(path, schema)]
-    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""],
-                        encoding="utf-8")
-    problems += _check_excerpt_ids(path, frame, known_excerpts)
-    problems += _check_duplicates(path, frame)
-    if problems:
-        shown = problems[:MAX_REPORTED_ERRORS]
-        hidden = len(problems) - len(shown)
-        more = f"\n  ... and {hidden} more" if hidden else ""
-        raise DataError(f"{path}: {len(problems)} problem(s) in the coding file:\n  "
-                        + "\n  ".join(shown) + more)
+    header, rows = _read_rows(path)
+    _check_header(path, header, schema)
+    problems = Problems(f"{path}: {{n}} problem(s) in the coding file")
+    problems.extend([_describe(path, err, schema)
+                     for err in _frictionless_errors(header, rows, schema)])
+    padded = [row + [""] * (len(header) - len(row)) for row in rows]
+    frame = pd.DataFrame(padded, columns=header, dtype="string").replace({"": pd.NA})
+    problems.extend(_check_periods(path, frame))
+    problems.extend(_check_excerpt_ids(path, frame, known_excerpts))
+    problems.extend(_check_duplicates(path, frame))
+    problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
     trace.record_input(path, resource="governance coding file")
     return frame
 

@@ -8,6 +8,10 @@
         The format each file is read as.
     openalex (--query Q --from Y --to Y | --series NAME) [--out DIR] [--base-url URL]
         Counts per year from the OpenAlex API into a dated snapshot (see openalex.py).
+    snapshot ROOT (--series NAME | --title-regex RE [--abstract]) [--from Y] [--to Y]
+             [--types article,review] [--format jsonl|parquet] [--engine duckdb|spark] [--json]
+        Counts per year of a whole local OpenAlex snapshot into a dated, checksummed series
+        file (see snapshot/run.py).
 
 Bad input exits with status 1 and one line naming the file, line and field; usage errors exit 2.
 """
@@ -67,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     openalex = commands.add_parser("openalex", help="counts per year from the OpenAlex API")
     add_arguments(openalex)
     openalex.set_defaults(handler=command)
+
+    from analysis.literature.snapshot import run as snapshot_run
+
+    snapshot = commands.add_parser("snapshot", help="counts per year of a whole OpenAlex snapshot")
+    snapshot_run.add_arguments(snapshot)
+    snapshot.set_defaults(handler=snapshot_run.command)
     return parser
 
 

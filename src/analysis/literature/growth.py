@@ -15,29 +15,27 @@ uncertainty on it instead:
 - :func:`cagr` — bibliometrix's "annual growth rate", (last/first)^(1/(n-1)) - 1, for
   comparison with published bibliometric studies.
 - :func:`surge_verdict` and :func:`tenfold_verdict` — one verdict per claim and series.
+
+The bootstrap fits thousands of tiny models, so every likelihood is maximised by the batched
+Newton solver of :mod:`analysis.literature._nb2`, and the distributions come from
+``scipy.special``: the build imports neither statsmodels nor scipy.stats (seconds of start-up).
+:mod:`analysis.literature._growth_reference` computes the same statistics with statsmodels; the
+tests (``tests/literature/test_growth_fast.py``) hold the two to 1e-6.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import test_poisson_2indep
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    HessianInversionWarning,
-    PerfectSeparationWarning,
-)
+from scipy import special
 
 from analysis import i18n
 from analysis.i18n import N_
+from analysis.literature import _nb2
 
 LEVEL = 0.95
 FAMILIES = ("poisson", "negbin")
@@ -56,6 +54,8 @@ def _arrays(years, counts) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"a growth fit needs at least 3 years, got {len(y)}")
     if np.any(c < 0) or np.any(~np.isfinite(c)):
         raise ValueError("counts must be finite and non-negative")
+    if not np.any(c > 0):
+        raise ValueError("counts are all zero: a growth fit needs a non-zero count")
     order = np.argsort(y)
     return y[order], c[order]
 
@@ -69,49 +69,58 @@ class _Fit:
     converged: bool
 
 
-def _poisson(counts: np.ndarray, design: np.ndarray) -> _Fit:
-    with warnings.catch_warnings():
-        # a perfect fit (exact expected counts, or a kink through the last two points) is a
-        # legitimate maximum, not a separation problem
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        res = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
-    return _Fit(res.params, res.bse, float(res.llf), math.nan, bool(res.converged))
-
-
-def _fit(counts: np.ndarray, design: np.ndarray, family: str,
-         start: np.ndarray | None = None, need_se: bool = True) -> _Fit:
-    """Maximum-likelihood fit of a log-link count model; ``params`` excludes NB's alpha.
-
-    NB2 has the Poisson model as its limit alpha -> 0. When the data show no overdispersion
-    the optimiser drifts towards that boundary; the supremum of the NB likelihood is then the
-    Poisson one, so the Poisson fit is returned with alpha = 0 (the NB Hessian is also
-    numerically useless there: its polygamma terms at 1/alpha -> inf can take minutes).
-    ``need_se=False`` skips the Hessian (profile and bootstrap fits only need the likelihood).
-    """
+def _check_family(family: str) -> None:
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
-    pois = _poisson(counts, design)
-    if family == "poisson":
-        return pois
-    k = design.shape[1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", (ConvergenceWarning, HessianInversionWarning,
-                                         RuntimeWarning))
-        model = NegativeBinomial(counts, design, loglike_method="nb2")
-        start = np.append(pois.params, 0.1) if start is None else start
-        # BFGS, not Newton: Newton diverges from Poisson starts on steep series (and then
-        # reports NaN estimates as converged)
-        res = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0,
-                        skip_hessian=True)
-        params, llf = np.asarray(res.params), float(res.llf)
-        converged = bool(res.mle_retvals.get("converged", False))
-        boundary = (not np.isfinite(llf) or llf <= pois.llf + 1e-9 or params[k] < 1e-8
-                    or not np.all(np.isfinite(params)))
-        if boundary:
-            return _Fit(pois.params, pois.bse, pois.llf, 0.0, pois.converged)
-        bse = np.sqrt(np.diag(np.linalg.inv(-model.hessian(params))))[:k] if need_se \
-            else np.full(k, math.nan)
-    return _Fit(params[:k], bse, llf, float(params[k]), converged)
+
+
+def _fits(counts: np.ndarray, design: np.ndarray, family: str,
+          need_se: bool = True) -> list[_Fit]:
+    """Maximum-likelihood fits of a log-linear count model, one per row of ``counts``
+    (``(m, n)``) with its design (``(n, k)`` shared or ``(m, n, k)``); ``params`` excludes NB's
+    alpha. All rows are fitted at once (:mod:`analysis.literature._nb2`).
+
+    NB2 has the Poisson model as its limit alpha -> 0. When the data show no overdispersion
+    the maximum is on that boundary: the Poisson fit is returned with alpha = 0 (when the NB2
+    likelihood is not above the Poisson one by more than 1e-9, when alpha < 1e-8, or when the
+    NB2 fit is not finite). ``need_se=False`` skips the Hessian (profile and bootstrap fits only
+    need the likelihood).
+    """
+    _check_family(family)
+    batch = (_nb2.poisson if family == "poisson" else _nb2.negbin)(counts, design, need_se)
+    return [_Fit(batch.params[i], batch.bse[i], float(batch.llf[i]), float(batch.alpha[i]),
+                 bool(batch.converged[i])) for i in range(len(batch.llf))]
+
+
+def _fit(counts: np.ndarray, design: np.ndarray, family: str, need_se: bool = True) -> _Fit:
+    """One fit (see :func:`_fits`)."""
+    return _fits(counts, design, family, need_se)[0]
+
+
+def _chi2_1_ppf(q: float) -> float:
+    """Quantile of chi-square(1); as scipy.stats.chi2.ppf computes it. The distributions here
+    come from scipy.special because importing scipy.stats costs about a second."""
+    return float(2 * special.gammaincinv(0.5, q))
+
+
+def _linear_design(y: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.ones_like(y), y - y.mean()])
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """Who maximises the likelihoods: the batched fast path here, or the statsmodels reference
+    (``analysis.literature._growth_reference``) that the tests compare it with.
+
+    ``fit(counts, design, family, need_se)`` is one fit; ``profile(years, counts, grid,
+    family)`` the broken stick at each break of ``grid``; ``lr_statistics(years, simulated,
+    grid, family, min_side)`` the LR statistic of each simulated series (a row of
+    ``simulated``), as :func:`_lr_statistic` defines it.
+    """
+
+    fit: Callable[..., _Fit]
+    profile: Callable[..., list[_Fit]]
+    lr_statistics: Callable[..., np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -167,10 +176,14 @@ def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> Lo
     of the growth rate and doubling time are the slope's CI transformed, which is exact for a
     monotone transformation; a slope CI reaching 0 gives an infinite doubling-time bound.
     """
+    return _loglinear(_FAST, years, counts, family, level)
+
+
+def _loglinear(engine: _Engine, years, counts, family: str, level: float) -> LogLinearFit:
     y, c = _arrays(years, counts)
-    design = sm.add_constant(y - y.mean())
-    fit = _fit(c, design, family)
-    z = stats.norm.ppf(0.5 + level / 2)
+    design = _linear_design(y)
+    fit = engine.fit(c, design, family, True)
+    z = float(special.ndtri(0.5 + level / 2))
     slope, se = float(fit.params[1]), float(fit.bse[1])
     low, high = slope - z * se, slope + z * se
     return LogLinearFit(
@@ -187,13 +200,22 @@ def loglinear(years, counts, family: str = "negbin", level: float = LEVEL) -> Lo
 
 # --- segmented (broken-stick) model --------------------------------------------------------
 
+def _estimable_matrix(years: np.ndarray, counts: np.ndarray, grid: np.ndarray,
+                      min_side: int) -> np.ndarray:
+    """``[i, j]``: the series ``counts[i]`` has ``min_side`` non-zero counts strictly on each
+    side of ``grid[j]``."""
+    keep = (np.atleast_2d(counts) > 0).astype(int)
+    before = (years[None, :] < np.asarray(grid, dtype=float)[:, None]).astype(int)
+    after = (years[None, :] > np.asarray(grid, dtype=float)[:, None]).astype(int)
+    return (keep @ before.T >= min_side) & (keep @ after.T >= min_side)
+
+
 def _estimable(years: np.ndarray, counts: np.ndarray | None, tau: float, min_side: int) -> bool:
     """``min_side`` years strictly on each side of ``tau`` (non-zero ones when counts are
     given). With fewer than two non-zero counts on a side, the slope there runs off to
     infinity (all-zero early years "separate") and the likelihood has no maximum."""
-    keep = np.ones_like(years, dtype=bool) if counts is None else counts > 0
-    return bool(np.sum(keep & (years < tau)) >= min_side
-                and np.sum(keep & (years > tau)) >= min_side)
+    c = np.ones_like(years) if counts is None else counts
+    return bool(_estimable_matrix(years, c, np.array([tau]), min_side)[0, 0])
 
 
 def break_grid(years, break_from: float, break_to: float, step: float = 1.0,
@@ -217,27 +239,53 @@ def _hinge_design(y: np.ndarray, tau: float, origin: float) -> np.ndarray:
     return np.column_stack([np.ones_like(y), y - origin, np.maximum(0.0, y - tau)])
 
 
-def _profile(y: np.ndarray, c: np.ndarray, grid: np.ndarray, family: str,
-             null: _Fit | None = None) -> list[_Fit]:
+def _hinge_designs(y: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """``(len(grid), n, 3)``: the broken-stick design of each candidate break."""
+    return np.stack([_hinge_design(y, tau, y.mean()) for tau in grid])
+
+
+def _profile(y: np.ndarray, c: np.ndarray, grid: np.ndarray, family: str) -> list[_Fit]:
     """Fit of the broken stick at each candidate break (each started from its own Poisson
-    fit, which IRLS finds reliably)."""
-    origin = y.mean()
-    return [_fit(c, _hinge_design(y, tau, origin), family, need_se=False) for tau in grid]
+    fit, which IRLS finds reliably); all candidates in one batch."""
+    return _fits(np.broadcast_to(c, (len(grid), len(c))), _hinge_designs(y, grid), family,
+                 need_se=False)
 
 
-def _null_fit(y: np.ndarray, c: np.ndarray, family: str) -> _Fit:
-    return _fit(c, sm.add_constant(y - y.mean()), family, need_se=False)
+def _null_fit(engine: _Engine, y: np.ndarray, c: np.ndarray, family: str) -> _Fit:
+    return engine.fit(c, _linear_design(y), family, False)
 
 
-def _lr_statistic(y, c, grid, family, min_side: int = MIN_SIDE) -> float:
+def _lr_statistic(engine: _Engine, y, c, grid, family, min_side: int = MIN_SIDE) -> float:
     """LR of the best estimable break of the grid against no break (0 if none is estimable:
     a simulated series can have more zeros than the observed one)."""
-    grid = grid[[_estimable(y, c, t, min_side) for t in grid]]
+    grid = grid[_estimable_matrix(y, c, grid, min_side)[0]]
     if grid.size == 0:
         return 0.0
-    null = _null_fit(y, c, family)
-    best = max(f.llf for f in _profile(y, c, grid, family, null))
+    null = _null_fit(engine, y, c, family)
+    best = max(f.llf for f in engine.profile(y, c, grid, family))
     return max(0.0, 2 * (best - null.llf))
+
+
+def _lr_statistics(y: np.ndarray, sims: np.ndarray, grid: np.ndarray, family: str,
+                   min_side: int = MIN_SIDE) -> np.ndarray:
+    """:func:`_lr_statistic` of every row of ``sims`` at once: one batch for the no-break
+    fits, one for every (replicate, estimable break) pair."""
+    ok = _estimable_matrix(y, sims, grid, min_side)
+    lr = np.zeros(len(sims))
+    fitted = np.flatnonzero(ok.any(axis=1))
+    if fitted.size == 0:
+        return lr
+    null = np.array([f.llf for f in _fits(sims[fitted], _linear_design(y), family, False)])
+    rep, cand = np.nonzero(ok)
+    alt = np.array([f.llf for f in _fits(sims[rep], _hinge_designs(y, grid)[cand], family,
+                                         False)])
+    best = np.full(len(sims), -np.inf)
+    np.maximum.at(best, rep, alt)
+    lr[fitted] = np.maximum(0.0, 2 * (best[fitted] - null))
+    return lr
+
+
+_FAST = _Engine(fit=_fit, profile=_profile, lr_statistics=_lr_statistics)
 
 
 def _simulate(mu: np.ndarray, family: str, alpha: float, rng: np.random.Generator) -> np.ndarray:
@@ -294,40 +342,48 @@ def segmented(years, counts, break_from: float, break_to: float, *, family: str 
     within chi-square(1, level)/2 of the best; ``ci_at_grid_edge`` warns that it may extend
     beyond the searched range.
     """
+    return _segmented(_FAST, years, counts, break_from, break_to, family=family, step=step,
+                      level=level, n_bootstrap=n_bootstrap, seed=seed, min_side=min_side)
+
+
+def _segmented(engine: _Engine, years, counts, break_from: float, break_to: float, *,
+               family: str, step: float, level: float, n_bootstrap: int, seed: int,
+               min_side: int) -> BreakFit:
     y, c = _arrays(years, counts)
     grid = break_grid(y, break_from, break_to, step, min_side, counts=c)
-    null = _null_fit(y, c, family)
-    fits = _profile(y, c, grid, family, null)
+    null = _null_fit(engine, y, c, family)
+    fits = engine.profile(y, c, grid, family)
     llf = np.array([f.llf for f in fits])
     best = int(np.argmax(llf))
     lr = max(0.0, 2 * (llf[best] - null.llf))
-    inside = grid[2 * (llf[best] - llf) <= stats.chi2.ppf(level, 1)]
+    inside = grid[2 * (llf[best] - llf) <= _chi2_1_ppf(level)]
     b1, b2 = fits[best].params[1], fits[best].params[2]
-    p_boot = _bootstrap_p(y, null, grid, family, lr, n_bootstrap, seed, min_side)
+    p_boot = _bootstrap_p(engine, y, null, grid, family, lr, n_bootstrap, seed, min_side)
     return BreakFit(
         family=family, year_from=int(y[0]), year_to=int(y[-1]),
         grid_from=float(grid[0]), grid_to=float(grid[-1]), break_year=float(grid[best]),
         break_low=float(inside.min()), break_high=float(inside.max()),
         ci_at_grid_edge=bool(inside.min() == grid[0] or inside.max() == grid[-1]),
         growth_before=math.expm1(b1), growth_after=math.expm1(b1 + b2),
-        lr=float(lr), p_chi2=float(stats.chi2.sf(lr, 1)), p_bootstrap=p_boot,
+        lr=float(lr), p_chi2=float(special.chdtrc(1, lr)), p_bootstrap=p_boot,
         n_bootstrap=n_bootstrap,
         params=tuple(float(p) for p in fits[best].params), origin=float(y.mean()),
         profile=pd.DataFrame({"break_year": grid, "loglik": llf}),
     )
 
 
-def _bootstrap_p(y: np.ndarray, null: _Fit, grid: np.ndarray, family: str, lr: float,
-                 n_bootstrap: int, seed: int, min_side: int = MIN_SIDE) -> float:
-    """(1 + #{LR* >= LR}) / (B + 1) under the fitted no-break model; nan when B = 0."""
+def _bootstrap_p(engine: _Engine, y: np.ndarray, null: _Fit, grid: np.ndarray, family: str,
+                 lr: float, n_bootstrap: int, seed: int, min_side: int = MIN_SIDE) -> float:
+    """(1 + #{LR* >= LR}) / (B + 1) under the fitted no-break model; nan when B = 0.
+
+    The B series are drawn one after another from one generator (the same draws whoever
+    fits them), then their LR statistics are computed together."""
     if n_bootstrap <= 0:
         return math.nan
     rng = np.random.default_rng(seed)
-    mu = np.exp(sm.add_constant(y - y.mean()) @ null.params)
-    exceed = 0
-    for _ in range(n_bootstrap):
-        sim = _simulate(mu, family, null.alpha, rng)
-        exceed += _lr_statistic(y, sim, grid, family, min_side) >= lr - 1e-9
+    mu = np.exp(_linear_design(y) @ null.params)
+    sims = np.stack([_simulate(mu, family, null.alpha, rng) for _ in range(n_bootstrap)])
+    exceed = int(np.sum(engine.lr_statistics(y, sims, grid, family, min_side) >= lr - 1e-9))
     return (1 + exceed) / (n_bootstrap + 1)
 
 
@@ -358,20 +414,37 @@ def fold_change(year_from: int, count_from: int, year_to: int, count_to: int,
     the rate ratio, so the Clopper-Pearson interval of that proportion maps to a CI for r.
     Overdispersion is ignored: for a single pair of years there is nothing to estimate it from.
     """
+    return _fold_change(year_from, count_from, year_to, count_to, level, _clopper_pearson)
+
+
+def _clopper_pearson(count: int, total: int, level: float) -> tuple[float, float]:
+    """Central exact (Clopper-Pearson) interval of a binomial proportion, from beta quantiles;
+    the bound is 0 (or 1) when the count is 0 (or the total)."""
+    tail = (1 - level) / 2
+    low = 0.0 if count == 0 else float(special.betaincinv(count, total - count + 1, tail))
+    high = 1.0 if count == total else float(special.betainccinv(count + 1, total - count, tail))
+    return low, high
+
+
+def _fold_change(year_from: int, count_from: int, year_to: int, count_to: int, level: float,
+                 interval: Callable[[int, int, float], tuple[float, float]]) -> FoldChange:
     total = count_from + count_to
     if total == 0:
         return FoldChange(year_from, year_to, 0, 0, math.nan, math.nan, math.nan)
-    low, high = proportion_confint(count_to, total, alpha=1 - level, method="beta")
+    low, high = interval(count_to, total, level)
     ratio = math.inf if count_from == 0 else count_to / count_from
     return FoldChange(year_from, year_to, int(count_from), int(count_to), ratio,
                       _odds(float(low)), _odds(float(high)))
 
 
 def fold_exceeds_p(count_from: int, count_to: int, threshold: float) -> float:
-    """One-sided exact conditional p-value for H0: ratio <= threshold vs ratio > threshold."""
-    res = test_poisson_2indep(count_to, 1, count_from, 1, value=threshold,
-                              method="exact-cond", compare="ratio", alternative="larger")
-    return float(res.pvalue)
+    """One-sided exact conditional p-value for H0: ratio <= threshold vs ratio > threshold:
+    P(X >= count_to) for X ~ Binomial(count_from + count_to, threshold / (1 + threshold)),
+    which is the regularized incomplete beta I_p(count_to, count_from + 1)."""
+    if count_to <= 0:
+        return 1.0
+    prop = threshold / (1 + threshold)
+    return float(special.betainc(count_to, count_from + 1, prop))
 
 
 def cagr(year_from: int, count_from: float, year_to: int, count_to: float) -> float:

@@ -246,21 +246,29 @@ def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None
 def load_series(name: str, path: Path | None = None) -> dict:
     """The OpenAlex query of a named series in data/literature/queries.yml."""
     path = Path(path or paths.LITERATURE_QUERIES)
-    series = _mapping(_mapping(yamlfile.load(path), path, "the file").get("series", {}), path,
-                      "series")
-    if name not in series:
-        raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
-    query = _mapping(_mapping(series[name], path, f"series {name!r}").get("openalex") or {},
-                     path, f"series {name!r}, openalex")
-    missing = [k for k in ("query", "year_from", "year_to") if k not in query]
-    if missing:
-        raise ConfigError(f"{path}: series {name!r}, openalex: missing {', '.join(missing)}")
+    query = series_section(name, "openalex", ("query", "year_from", "year_to"), path)
     wrong = [k for k, kind in (("query", str), ("year_from", int), ("year_to", int))
              if not isinstance(query[k], kind) or isinstance(query[k], bool)]
     if wrong:
         raise ConfigError(f"{path}: series {name!r}, openalex: {', '.join(wrong)} has the wrong "
                           "type; expected query: text, year_from and year_to: whole years")
     return query
+
+
+def series_section(name: str, section: str, required: tuple[str, ...],
+                   path: Path | None = None) -> dict:
+    """One section (``openalex``, ``snapshot``) of a series in queries.yml, with its keys."""
+    path = Path(path or paths.LITERATURE_QUERIES)
+    series = _mapping(_mapping(yamlfile.load(path), path, "the file").get("series", {}), path,
+                      "series")
+    if name not in series:
+        raise ConfigError(f"{path}: no series {name!r} (known: {', '.join(sorted(series))})")
+    spec = _mapping(_mapping(series[name], path, f"series {name!r}").get(section) or {},
+                    path, f"series {name!r}, {section}")
+    missing = [k for k in required if k not in spec]
+    if missing:
+        raise ConfigError(f"{path}: series {name!r}, {section}: missing {', '.join(missing)}")
+    return spec
 
 
 def _mapping(value: object, path: Path, what: str) -> dict:

@@ -8,11 +8,13 @@ and one verdict per claim and series.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis import i18n
+from analysis.errors import ParameterError
 from analysis.i18n import N_
 from analysis.literature import growth
 from analysis.literature.series import CountSeries
@@ -53,13 +55,27 @@ class SeriesResult:
         return next((b for b in self.breaks if b.family == family), None)
 
 
-def parse_pairs(text: str) -> tuple[tuple[int, int], ...]:
-    """``"2015-2019, 2010-2019"`` -> ``((2015, 2019), (2010, 2019))``."""
+def parse_pairs(text: str, parameter: str = "fold_pairs") -> tuple[tuple[int, int], ...]:
+    """``"2015-2019, 2010-2019"`` -> ``((2015, 2019), (2010, 2019))``.
+
+    >>> parse_pairs("2015-2019, 2010-2019")
+    ((2015, 2019), (2010, 2019))
+    >>> parse_pairs("2019-2015,abc")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.errors.ParameterError: parameter 'fold_pairs': '2019-2015' ends before it starts; ...
+    """
     pairs = []
-    for item in str(text).split(","):
-        if item.strip():
-            first, last = (int(part) for part in item.split("-"))
-            pairs.append((first, last))
+    for item in (part.strip() for part in str(text).split(",")):
+        if not item:
+            continue
+        match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", item)
+        problem = ("is not YEAR-YEAR" if not match else
+                   "ends before it starts" if int(match[1]) > int(match[2]) else "")
+        if problem:
+            raise ParameterError(f"parameter {parameter!r}: {item!r} {problem}; expected "
+                                 "YEAR-YEAR pairs, comma-separated, e.g. 2015-2019,2010-2019")
+        pairs.append((int(match[1]), int(match[2])))
     return tuple(pairs)
 
 

@@ -6,6 +6,9 @@ Three kinds, all INDEPENDENT of the Web of Science corpora behind the published 
   corpus (``data/literature/corpus_counts.csv``, search window 2009–2019);
 - ``openalex``: every dated snapshot in ``data/literature/openalex/`` (written by
   ``python -m analysis.literature openalex``), one series each;
+- ``openalex-snapshot``: every series file counted from a whole local OpenAlex snapshot
+  (``python -m analysis.literature snapshot``), in ``data/literature/openalex-snapshot/`` (kept)
+  or ``build/snapshot/`` (where the command writes), checksum-verified, one series each;
 - ``export``: a researcher's own exports (Web of Science, Scopus, RIS...), read with
   :func:`analysis.literature.read_records`, de-duplicated, and counted.
 
@@ -157,6 +160,80 @@ def openalex_series(path: Path) -> CountSeries:
     )
 
 
+# --- counts of a whole OpenAlex snapshot -------------------------------------------------------
+
+SNAPSHOT_KIND = "openalex-snapshot-count"
+_SNAPSHOT_KEYS = ("kind", "rule", "year_from", "year_to", "counts", "without_year", "snapshot",
+                  "engine", "counted_at")
+
+
+def snapshot_series_files(folders: list[Path] | None = None) -> list[Path]:
+    """Series files of ``snapshot`` runs, sorted by name within each folder (data/ first)."""
+    folders = folders or [paths.LITERATURE / "openalex-snapshot", paths.BUILD / "snapshot"]
+    return [p for folder in map(Path, folders) if folder.is_dir()
+            for p in sorted(folder.glob("openalex-snapshot_*.json"))]
+
+
+def snapshot_series(path: Path) -> CountSeries:
+    """One ``snapshot`` series file, verified against its ``.sha256``, as an independent series.
+
+    Years from the year of the snapshot's newest partition on count as incomplete (works keep
+    arriving), as the retrieval year does for the API snapshots.
+    """
+    path = Path(path)
+    snap = _verified_json(path)
+    missing = [k for k in _SNAPSHOT_KEYS if k not in snap]
+    if missing or snap.get("kind") != SNAPSHOT_KIND:
+        raise DataError(f"{path}: not a snapshot series file (lacks {', '.join(missing) or 'kind'};"
+                        f" expected keys: {', '.join(_SNAPSHOT_KEYS)})")
+    newest = date.fromisoformat(str(snap["snapshot"]["newest_partition"]))
+    window = (int(snap["year_from"]), min(int(snap["year_to"]), newest.year - 1))
+    per_year = {int(y): int(n) for y, n in snap["counts"].items()}
+    trace.record_input(path, resource="openalex_snapshot_count")
+    rule, engine = snap["rule"], snap["engine"]
+    patterns = " AND ".join(rule["title_regex"])
+    where_en, where_fr = ("title or abstract", "titre ou résumé") if rule["abstract"] else (
+        "title", "titre")
+    kinds_en = ", ".join(rule["types"]) or "all types"
+    kinds_fr = ", ".join(rule["types"]) or "tous types"
+    counted = str(snap["counted_at"])[:10]
+    origin = {
+        "en": f"Independent series from the whole OpenAlex snapshot (partitions up to {newest}; "
+              f"rule {patterns} ({where_en}), {kinds_en}; counted {counted} with {engine['name']} "
+              f"{engine['version']}; CC0) — not the Web of Science corpus of Sharifi et al. "
+              "2021 or Allam et al. 2022",
+        "fr": f"Série indépendante tirée de l'instantané OpenAlex complet (partitions jusqu'au "
+              f"{newest} ; règle {patterns} ({where_fr}), {kinds_fr} ; comptée le {counted} avec "
+              f"{engine['name']} {engine['version']} ; CC0) — pas le corpus Web of Science de "
+              "Sharifi et al. 2021 ni d'Allam et al. 2022",
+    }
+    return CountSeries(
+        key=f"openalex-snapshot:{rule['name']}", origin=origin, window=window,
+        counts=_frame(per_year, window), no_year=int(snap["without_year"]),
+        title={"en": f"OpenAlex snapshot: works per year ({rule['name']})",
+               "fr": f"Instantané OpenAlex : travaux par an ({rule['name']})"},
+        source=f"{paths.relative(path)} (OpenAlex snapshot at {snap['snapshot']['root']}, "
+               f"{snap['snapshot']['files']} files, newest partition {newest}, CC0)",
+    )
+
+
+def _verified_json(path: Path) -> dict:
+    """The file's JSON, after checking it against ``<file>.sha256`` (written beside it)."""
+    from analysis.fileio import sha256_file
+
+    sidecar = path.with_name(path.name + ".sha256")
+    if not sidecar.is_file():
+        raise DataError(f"{path}: no checksum file {sidecar.name} beside it")
+    expected = sidecar.read_text(encoding="utf-8").split()[0]
+    if sha256_file(path) != expected:
+        raise DataError(f"{path}: sha256 does not match {sidecar.name} (file changed after it "
+                        "was written; count again)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+
+
 # --- a researcher's own exports ---------------------------------------------------------------
 
 def export_series(files: list[str | Path], window: tuple[int, int] | None = None) -> CountSeries:
@@ -211,10 +288,11 @@ def parse_window(text: str) -> tuple[int, int] | None:
 
 def select(names: list[str], export_files: list[str] | None = None,
            export_window: tuple[int, int] | None = None) -> list[CountSeries]:
-    """The series asked for: corpus names, ``openalex`` (every snapshot) and ``export``.
+    """The series asked for: corpus names, ``openalex`` (every API snapshot),
+    ``openalex-snapshot`` (every series file of a whole-snapshot count) and ``export``.
 
-    ``openalex`` with no snapshot present is skipped (an offline build has none); an unknown
-    name is an error listing the known ones.
+    ``openalex`` or ``openalex-snapshot`` with no file present is skipped (an offline build has
+    none); an unknown name is an error listing the known ones.
     """
     chosen: list[CountSeries] = []
     for name in names:
@@ -222,10 +300,12 @@ def select(names: list[str], export_files: list[str] | None = None,
             chosen.append(corpus_series(name))
         elif name == "openalex":
             chosen += [openalex_series(p) for p in openalex_snapshots()]
+        elif name == "openalex-snapshot":
+            chosen += [snapshot_series(p) for p in snapshot_series_files()]
         elif name == "export":
             chosen.append(export_series(export_files or [], export_window))
         else:
-            known = ", ".join([*CORPUS_SERIES, "openalex", "export"])
+            known = ", ".join([*CORPUS_SERIES, "openalex", "openalex-snapshot", "export"])
             raise ParameterError(f"parameter series: unknown series {name!r} (known: {known})")
     if export_files and "export" not in names:
         chosen.append(export_series(export_files, export_window))

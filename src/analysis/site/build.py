@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from analysis import i18n
+from analysis.errors import Problems
 from analysis.fileio import private_folder, sweep_abandoned
 from analysis.i18n import N_
 from analysis.site import bibliography, check, fonts, notebooks
@@ -314,11 +315,10 @@ def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
         clock.lap("copy files")
         _render_pages(w, site)
         clock.lap("other pages")
-        problems = check.check_site(tmp)
+        problems = Problems("the rendered site has {n} problem(s); the previous site is kept")
+        problems.extend(check.check_site(tmp))
         clock.lap("check")
-        if problems:
-            raise SiteError(f"the rendered site has {len(problems)} problem(s); the previous "
-                            "site is kept:\n  " + "\n  ".join(problems))
+        problems.raise_if_any(SiteError, limit=200)
         _swap(tmp, out)
     clock.lap("swap")
     return Result(out=out, pages=w.pages, files=w.files, runs=len(site.runs), generic_alt=generic,

@@ -16,15 +16,14 @@ import hashlib
 import json
 import logging
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
 from pathlib import Path
 
-# jsonschema eagerly imports rfc3987_syntax (jsonschema issue #1428), ~1.5 s; we never
-# validate IRIs, so skip it before nbformat/nbconvert import jsonschema.
-sys.modules.setdefault("rfc3987_syntax", None)
+from analysis._startup import skip_unused_imports
+
+skip_unused_imports()  # before nbformat/nbconvert import jsonschema
 
 import nbformat  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
