@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ DATA_FIELDS = {
     "data/valuegrid/values.csv": ("label_en",),
     "data/valuegrid/frameworks.csv": ("column_heading_en",),
 }
+_DATE = re.compile(rb'"POT-Creation-Date: [^"]*"\n')
 _HEADER = {"project": "Smart City policies and public value (Frucquet 2024), compendium",
            "copyright_holder": "the compendium's authors"}
 
@@ -113,14 +115,17 @@ def templates() -> dict[str, object]:
     return found
 
 
-def _write(catalogue, path: Path, *, template: bool = False) -> None:
+def _write(catalogue, path: Path) -> None:
     from babel.messages.pofile import write_po
 
     buffer = io.BytesIO()
     write_po(buffer, catalogue, width=96, omit_header=False, sort_output=False,
              include_previous=True, ignore_obsolete=True)
+    new = buffer.getvalue()
+    if path.exists() and _DATE.sub(b"", path.read_bytes()) == _DATE.sub(b"", new):
+        return  # only the creation date would change: keep the file (and a clean git diff)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(new)
 
 
 def update(new_lang: str | None = None, new_locale: str | None = None) -> list[Path]:
