@@ -30,6 +30,13 @@ def formatted(df: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     return out
 
 
+def headed(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column codes as headers in ``lang`` (English headers are the codes themselves)."""
+    from analysis import i18n
+
+    return df.rename(columns={c: i18n.gettext(lang, str(c)) for c in df.columns})
+
+
 def _render(df: pd.DataFrame, fmt: str, caption: str, lang: str | None = None) -> str:
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")

@@ -224,6 +224,19 @@ _SUMMARY = {  # English source; translated by the catalogue (i18n.messages)
     "skipped": N_("**{key}**: too few in-window years for the fits ({why})."),
     "none": N_("No series was selected."),
 }
+#: Column codes of the tables of notebook 01, marked for the catalogue (headers in fr/ar).
+_COLUMNS = (N_("series"), N_("model"), N_("years"), N_("n_years"), N_("growth_pct_per_year"),
+            N_("growth_ci_low"), N_("growth_ci_high"), N_("doubling_years"),
+            N_("doubling_ci_low"), N_("doubling_ci_high"), N_("nb_alpha"),
+            N_("pearson_dispersion"), N_("cagr_pct_bibliometrix"), N_("break_search"),
+            N_("break_year"), N_("break_ci_low"), N_("break_ci_high"), N_("ci_at_search_edge"),
+            N_("growth_before_pct"), N_("growth_after_pct"), N_("lr_statistic"),
+            N_("p_chi2_approx"), N_("p_bootstrap"), N_("n_bootstrap"), N_("year_from"),
+            N_("year_to"), N_("count_from"), N_("count_to"), N_("fold_change"), N_("ci_low"),
+            N_("ci_high"), N_("claim"), N_("verdict"), N_("evidence"), N_("year"),
+            N_("records"), N_("in_search_window"), N_("cumulative"), N_("fact_id"),
+            N_("source"), N_("location"), N_("quantity"), N_("comparator"), N_("unit"),
+            N_("quote"))
 #: Verdict codes, marked so that the catalogue lists them (their English text is the code).
 _VERDICTS = (N_("supported"), N_("not supported"), N_("inconclusive"),
              N_("not testable with this series"))
