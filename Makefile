@@ -31,21 +31,29 @@ SPARK_STAMP := $(VENV)/.spark-installed
 DATA_OK := $(BUILD)/.data-ok
 RUN := $(PY) -m analysis.run
 MANIFEST := $(BUILD)/MANIFEST.json
+CRATE := $(BUILD)/ro-crate-metadata.json
 SITE_INDEX := $(BUILD)/html/index.html
 
 export ANALYSIS_BUILD_DIR := $(abspath $(BUILD))
 export ANALYSIS_CONFIG := $(abspath $(CONFIG))
-# Dates in figures and pages come from the last commit, never from the wall clock.
+# Dates in figures and pages come from the last commit, never from the wall clock. An unzipped
+# `make dist` archive is no git checkout: its ARCHIVE-INFO records the commit's date instead.
+ifneq ($(wildcard ARCHIVE-INFO),)
+export SOURCE_DATE_EPOCH ?= $(shell sed -n 's/^source_date_epoch=//p' ARCHIVE-INFO)
+else
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 DATA_FILES := $(shell find data -type f ! -name '*.md' ! -name '.*' 2>/dev/null | sort)
+# Folders with a trailing slash: `data` alone is the phony target below.
+DATA_DIRS := $(addsuffix /,$(shell find data -type d 2>/dev/null | sort))
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 SITE_SRC := $(shell find src/analysis/site -type f -name '*' ! -name '*.pyc' 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all help test lab html data bench clean lint env check-data lock spark
+.PHONY: all help test lab html data bench clean lint env check-data lock spark dist
 
 
 # The run rules are generated from config/build.yml (validated first); not needed to clean, get
@@ -54,7 +62,7 @@ ifeq ($(filter help clean lock env,$(MAKECMDGOALS)),)
 include $(BUILD)/runs.mk
 endif
 
-all: $(EXECUTED) $(MANIFEST) html i18n-report ## Set up the pinned environment, then build every figure, table, notebook and the site
+all: $(EXECUTED) $(MANIFEST) $(CRATE) html i18n-report ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
@@ -96,10 +104,16 @@ $(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
 $(MANIFEST): $(EXECUTED) src/analysis/manifest.py $(ENV_STAMP)
 	$(PY) -m analysis.manifest
 
+$(CRATE): $(MANIFEST) $(NOTEBOOK_FILES) CITATION.cff LICENSE DATA-LICENSE.md data/datapackage.json requirements.lock src/analysis/crate.py src/analysis/runrecord.py src/analysis/citation.py $(ENV_STAMP)
+	$(PY) -m analysis.crate
+
 html: $(SITE_INDEX) ## Render the reviewer site (build/html/) from the executed notebooks
 
-$(SITE_INDEX): $(EXECUTED) $(MANIFEST) references.bib data/datapackage.json $(SITE_SRC) $(ENV_STAMP)
+$(SITE_INDEX): $(EXECUTED) $(MANIFEST) $(CRATE) references.bib data/datapackage.json $(SITE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.site
+
+dist: all ## Write build/dist/NAME-VERSION.zip (source at HEAD, site, notebooks, figures, tables, RO-Crate, SHA256SUMS)
+	$(PY) -m analysis.dist
 
 data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw corpus (../shared or pinned URL)
 	$(PY) -m analysis.literature.corpus

@@ -75,3 +75,16 @@ def tmp_build(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(paths, "BUILD", build)
     monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
     return build
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the real data/ folder (descriptor and files) that a test may edit freely."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    monkeypatch.setattr(paths, "DATA", data)
+    monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
+    monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
+    return data

@@ -313,22 +313,35 @@ def _validated_before(name: str, descriptor: dict) -> bool:
                == stamp["files"].get(ref) for ref in referenced)
 
 
-def rehash(names: list[str], all_resources: bool = False) -> list[str]:
-    """Record new checksums after a deliberate edit; returns one line per changed resource."""
+def refresh_checksums(names: list[str] | None = None) -> list[str]:
+    """Set the ``hash`` and ``bytes`` of the named resources (all when None) to their files'.
+
+    The descriptor is written by hand: titles, schemas, sources and licences live only in
+    data/datapackage.json. So code that derives or edits a data file may change these two
+    fields and nothing else, and the file is rewritten only when one of them changed. Returns
+    one line per resource it updated, naming the resource and both old and new values, so the
+    caller can say what it touched.
+    """
     descriptor = read_descriptor()
-    changes = []
-    unknown = set(names) - set(resource_names(descriptor))
+    unknown = set(names or ()) - set(resource_names(descriptor))
     if unknown:
-        raise DataError(f"{paths.DATAPACKAGE}: no resource named {', '.join(sorted(unknown))}")
+        raise DataError(f"{paths.DATAPACKAGE}: no resource named {', '.join(sorted(unknown))} "
+                        "(describe a new resource there by hand; code only refreshes checksums)")
+    changes = []
     for res in descriptor["resources"]:
-        if res["name"] in names or all_resources:
-            path = paths.DATA / res["path"]
-            new = f"sha256:{sha256_file(path)}"
-            if res.get("hash") != new:
-                changes.append(f"{res['name']}: {res.get('hash')} -> {new}")
-            res["hash"] = new
-            res["bytes"] = path.stat().st_size
-    write_text(paths.DATAPACKAGE, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+        if names is not None and res["name"] not in names:
+            continue
+        path = paths.DATA / res["path"]
+        if not path.exists():
+            raise DataError(f"{path}: file of resource '{res['name']}' not found")
+        new = {"hash": f"sha256:{sha256_file(path)}", "bytes": path.stat().st_size}
+        old = {key: res.get(key) for key in new}
+        if old != new:
+            changes.append(f"{res['name']}: updated hash {old['hash']} -> {new['hash']}, "
+                           f"bytes {old['bytes']} -> {new['bytes']}")
+            res.update(new)
+    if changes:
+        write_text(paths.DATAPACKAGE, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     return changes
 
 
@@ -355,8 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.names and not args.all:
         parser.error("name the resources to rehash, or pass --all")
-    for line in rehash(args.names, args.all):
-        print(line)
+    print("\n".join(refresh_checksums(None if args.all else args.names))
+          or "hash and bytes already match; data/datapackage.json unchanged")
     return 0
 
 if __name__ == "__main__":

@@ -129,7 +129,9 @@ def rules(config: dict) -> str:
         targets.append(target)
         deps = [run["notebook"], f"$(BUILD)/params/{run['name']}.json",
                 *(_rel(m) for m in modules), "$(ENV_STAMP)"]
-        out += [f"{target}: {' '.join(deps)} | $(DATA_OK)",
+        # $(DATA_DIRS): a file added to or removed from a data folder (a new OpenAlex series
+        # file, say) changes the folder, so every run sees it; edits to a file are traced
+        out += [f"{target}: {' '.join(deps)} $(DATA_DIRS) | $(DATA_OK)",
                 f"\t$(RUN) {run['notebook']} --name {run['name']} "
                 f"--params-json $(BUILD)/params/{run['name']}.json",
                 f"-include $(BUILD)/deps/{run['name']}.d", ""]

@@ -12,14 +12,20 @@ import platform
 import subprocess
 from importlib import metadata
 
-from analysis import paths
+from analysis import origin, paths
 from analysis.errors import CompendiumError, reports_errors
 from analysis.fileio import sha256_file, write_text
 from analysis.makedeps import load_config
 
 
 def git_commit() -> str:
-    """HEAD of the project, with ``-dirty`` when tracked files differ from it."""
+    """HEAD of the project, with ``-dirty`` when tracked files differ from it.
+
+    An unzipped `make dist` archive is no git checkout: its ARCHIVE-INFO names the commit.
+    """
+    if info := origin.archive_info():
+        return info["commit"]
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()

@@ -2,7 +2,10 @@
 
 Papermill and nbclient stamp start/end times and durations on the notebook and on every
 cell, and record the input/output paths. Removing them (and writing with sorted keys) makes
-two clean builds byte-identical; the durations are kept aside for the benchmark.
+two clean builds byte-identical; the durations are kept aside for the benchmark. Absolute
+paths a cell prints (a figure saved into the run's staging folder, say) are written as the
+logical paths the manifest uses, so a build in another folder (an unzipped deposit archive)
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,8 +24,25 @@ def kernel_seconds(nb: dict) -> float:
                      for cell in nb.get("cells", [])), 4)
 
 
-def normalise(nb: dict) -> dict:
-    """The notebook without timestamps, durations and paths; the injected cell gets a fixed id."""
+def _relocate(value: object, prefixes: dict[str, str]) -> object:
+    """``value`` (an output's text, list of lines or mime bundle) with each prefix replaced."""
+    if isinstance(value, str):
+        for prefix, logical in prefixes.items():
+            value = value.replace(prefix, logical)
+        return value
+    if isinstance(value, list):
+        return [_relocate(v, prefixes) for v in value]
+    if isinstance(value, dict):
+        return {k: _relocate(v, prefixes) for k, v in value.items()}
+    return value
+
+
+def normalise(nb: dict, prefixes: dict[str, str] | None = None) -> dict:
+    """The notebook without timestamps, durations and paths; the injected cell gets a fixed id.
+
+    ``prefixes`` maps absolute folder prefixes to what outputs should show instead, applied in
+    order (the innermost folder first).
+    """
     meta = nb.get("metadata", {})
     papermill = meta.get("papermill", {})
     for key in _NOTEBOOK_VOLATILE:
@@ -34,6 +54,8 @@ def normalise(nb: dict) -> dict:
             cell_meta.pop(key, None)
         if "injected-parameters" in cell_meta.get("tags", []):
             cell["id"] = INJECTED_CELL_ID
+        if prefixes and cell.get("outputs"):
+            cell["outputs"] = _relocate(cell["outputs"], prefixes)
     return nb
 
 

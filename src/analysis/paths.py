@@ -4,8 +4,9 @@ Every other module and every notebook asks this module for paths, so a student w
 data or the build folder changes one environment variable, not twenty files.
 
 Environment overrides (used by the tests, which build into temporary folders):
-``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``, ``ANALYSIS_SHARED_DIR`` and, set by the runner for the
-kernel only, ``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
+``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``, ``ANALYSIS_SHARED_DIR`` (default ``../shared``: the raw
+corpus, the talk's text layer and the test fixtures) and, set by the runner for the kernel only,
+``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ CONFIG: Path = _env_path("ANALYSIS_CONFIG", ROOT / "config" / "build.yml")
 CONFIG_SCHEMA: Path = ROOT / "config" / "build.schema.json"
 REFERENCES_BIB: Path = ROOT / "references.bib"
 LOCK: Path = ROOT / "requirements.lock"
+CITATION: Path = ROOT / "CITATION.cff"
+PYPROJECT: Path = ROOT / "pyproject.toml"
+#: Written by `make dist` into the archive only: the commit and SOURCE_DATE_EPOCH of a tree
+#: that is no longer a git checkout (the Makefile and the manifest fall back to it).
+ARCHIVE_INFO: Path = ROOT / "ARCHIVE-INFO"
 
 BUILD: Path = _env_path("ANALYSIS_BUILD_DIR", ROOT / "build")
 EXECUTED: Path = BUILD / "notebooks"
@@ -42,15 +48,19 @@ HTML: Path = BUILD / "html"
 MANIFEST: Path = BUILD / "MANIFEST.json"
 #: Written by ``datapackage verify``: the data files it validated, by sha256, and the descriptor.
 DATA_OK: Path = BUILD / ".data-ok"
+#: The RO-Crate of the build; its ids are relative to the project root (see analysis.crate).
+CRATE: Path = BUILD / "ro-crate-metadata.json"
+DIST: Path = BUILD / "dist"
 BENCH: Path = BUILD / "bench.json"
 
-#: Material shared by the workplace but not committed here (seed text, raw corpus, fixtures).
+#: Material read but never committed here: the talk's text layer, the raw corpus and the test
+#: fixtures. Default location: ``../shared`` beside the checkout (``ANALYSIS_SHARED_DIR``).
 SHARED: Path = _env_path("ANALYSIS_SHARED_DIR", ROOT.parent / "shared")
 #: Text layer of the talk (Frucquet 2024, HAL hal-04618370); tests check verbatim quotes against it.
 SEED_TALK: Path = SHARED / "seed" / "frucquet-2024-el-jadida-talk.txt"
 #: Frictionless Table Schema of a researcher's own governance coding file (not a shipped resource).
 GOVERNANCE_CODING_SCHEMA: Path = DATA / "governance" / "coding.schema.json"
-#: Literature-growth data: OpenAlex/WoS query definitions and dated OpenAlex snapshots (issue 3).
+#: Literature-growth data: OpenAlex/WoS query definitions and dated OpenAlex snapshots .
 LITERATURE: Path = DATA / "literature"
 LITERATURE_QUERIES: Path = LITERATURE / "queries.yml"
 OPENALEX_SNAPSHOTS: Path = LITERATURE / "openalex"

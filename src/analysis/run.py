@@ -209,7 +209,9 @@ def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], pa
     timing = {"wall_seconds": round(time.perf_counter() - started, 4),
               "kernel_seconds": kernel_seconds(nb)}
     write_text(paths.TIMINGS / f"{name}.json", json.dumps(timing, sort_keys=True) + "\n")
-    write_text(target, dumps(normalise(nb)))
+    # innermost first: staging is under build/, which is usually under the project root
+    where = {f"{staging}/": "build/", f"{paths.BUILD}/": "build/", f"{paths.ROOT}/": ""}
+    write_text(target, dumps(normalise(nb, where)))
     (paths.FAILED / f"{name}.ipynb").unlink(missing_ok=True)  # an old failure is history now
     shutil.rmtree(paths.FAILED / name, ignore_errors=True)
 

@@ -198,8 +198,32 @@ def test_a_broken_foreign_key_target_gives_located_lines_not_a_traceback(scratch
         target.unlink()
     else:
         target.write_bytes(damage)
-        datapackage.rehash(["codes"])  # an edit recorded on purpose: the checksum matches
+        datapackage.refresh_checksums(["codes"])  # a deliberate edit: checksum matches
     problems = datapackage.verify_all()
     uses = [p for p in problems if "uses.csv" in p.split(":")[0]]
     assert uses and "foreign key to codes cannot be checked" in uses[0]
     assert all("Traceback" not in p for p in problems)
+
+
+def test_refreshing_checksums_touches_only_hash_and_bytes_of_the_named_resource(scratch_data):
+    path = scratch_data("edited", "id,count,label\na,1,x\n", FIELDS)
+    scratch_data("other", "id,count,label\nb,2,y\n", FIELDS)
+    before = json.loads(paths.DATAPACKAGE.read_text())
+    path.write_text("id,count,label\na,1,xyz\n", encoding="utf-8")
+    (paths.DATA / "other.csv").write_text("id,count,label\nb,2,changed\n", encoding="utf-8")
+
+    lines = datapackage.refresh_checksums(["edited"])
+
+    assert len(lines) == 1 and lines[0].startswith("edited: updated hash sha256:")
+    assert lines[0].endswith("bytes None -> 23")  # the scratch entry had no bytes yet
+    after = json.loads(paths.DATAPACKAGE.read_text())
+    assert after["resources"][1] == before["resources"][1]  # "other" is not named: untouched
+    edited = {k: v for k, v in after["resources"][0].items() if k not in {"hash", "bytes"}}
+    assert edited == {k: v for k, v in before["resources"][0].items() if k != "hash"}
+    assert datapackage.refresh_checksums(["edited"]) == []  # nothing left to update
+
+
+def test_refreshing_an_undescribed_resource_says_to_describe_it_by_hand(scratch_data):
+    scratch_data("known", "id,count,label\na,1,x\n", FIELDS)
+    with pytest.raises(DataError, match="no resource named new .describe a new resource there"):
+        datapackage.refresh_checksums(["new"])

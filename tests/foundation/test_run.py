@@ -67,3 +67,14 @@ def test_parameters_are_refused_before_a_kernel_starts(build, tmp_path, capsys):
     assert run.main([str(nb_path), "-p", "lable", "x"]) == 1
     assert "unknown parameter 'lable'" in capsys.readouterr().err
     assert not (build / ".work").exists(), "a kernel was prepared for invalid parameters"
+
+
+def test_printed_staging_paths_are_written_as_build_paths(build, tmp_path):
+    """A cell that shows where it saved (a staging path) must not tie the notebook's bytes to
+    the folder it was built in: an unzipped deposit archive rebuilds it elsewhere."""
+    nb = notebook(tmp_path / "nb.ipynb", "from analysis import paths\npaths.output_dir('tables')")
+    assert run.main([str(nb), "--name", "where"]) == 0
+    shown = json.loads((build / "notebooks" / "where.ipynb").read_text())["cells"][-1]
+    text = "".join(shown["outputs"][0]["data"]["text/plain"])
+    assert text == "PosixPath('build/tables')"
+    assert str(build) not in json.dumps(shown)

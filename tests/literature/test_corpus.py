@@ -16,6 +16,7 @@ import pytest
 
 from analysis import datapackage, paths
 from analysis.errors import DataError
+from analysis.fileio import sha256_file
 from analysis.literature import corpus
 
 needs_shared = pytest.mark.skipif(
@@ -99,20 +100,24 @@ def test_download_path_accepts_the_pinned_file(tmp_path, monkeypatch):
         assert path.exists()
 
 
-def test_upsert_replaces_only_our_resources(tmp_path):
-    (tmp_path / "literature").mkdir()
-    (tmp_path / "literature" / "x.csv").write_text("a\n1\n", encoding="utf-8")
-    other = {"name": "someone_else", "path": "y.csv", "hash": "sha256:00"}
-    descriptor = tmp_path / "datapackage.json"
-    descriptor.write_text(json.dumps({"name": "p", "resources": [
-        other, {"name": "ours", "path": "old.csv"}]}), encoding="utf-8")
-    entry = {"name": "ours", "path": "literature/x.csv"}
-    assert corpus.upsert_resources([entry], descriptor) is True
-    written = json.loads(descriptor.read_text(encoding="utf-8"))
-    assert written["resources"][0] == other
-    assert written["resources"][1]["path"] == "literature/x.csv"
-    assert written["resources"][1]["bytes"] == 4
-    assert corpus.upsert_resources([entry], descriptor) is False  # unchanged: not rewritten
+def test_deriving_updates_only_hash_and_bytes_and_keeps_a_hand_edit(package_copy, monkeypatch):
+    monkeypatch.setattr(corpus, "COUNTS_FILE", package_copy / "literature" / "corpus_counts.csv")
+    monkeypatch.setattr(corpus, "SERIES_FILE", package_copy / "literature" / "corpus_series.csv")
+    descriptor_path = package_copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    by_name = {res["name"]: res for res in descriptor["resources"]}
+    by_name[corpus.COUNTS_RESOURCE]["title"] = "a title edited by hand"
+    descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    lines = corpus.write_outputs(corpus.derive_counts([rec(2010, "a"), rec(None, "b")]))
+
+    assert lines[0].startswith("wrote ") and lines[0].endswith("literature/corpus_counts.csv")
+    assert lines[1].startswith(f"{corpus.COUNTS_RESOURCE}: updated hash sha256:")
+    assert len(lines) == 2  # the series file and its entry were already up to date
+    counts = by_name[corpus.COUNTS_RESOURCE]
+    counts["hash"] = f"sha256:{sha256_file(corpus.COUNTS_FILE)}"
+    counts["bytes"] = corpus.COUNTS_FILE.stat().st_size
+    assert json.loads(descriptor_path.read_text(encoding="utf-8")) == descriptor
 
 
 # --- committed data ---------------------------------------------------------------------------
@@ -126,7 +131,7 @@ def test_committed_resources_carry_full_provenance():
         assert source["path"] == corpus.SOURCE_URL and corpus.SOURCE_COMMIT in source["path"]
         assert source["repository"].endswith(corpus.SOURCE_REPO)
         assert source["license"] == "GPL-3.0" and res["licenses"][0]["name"] == "GPL-3.0"
-        assert "analysis.literature.corpus" in source["derivation"]
+        assert source["derivation"] == corpus.DERIVATION_COMMAND
         assert source["governance_rule"] == corpus.GOVERNANCE_RULE_TEXT
         datapackage.verify_checksum(name)
         datapackage.validate_schema(name)

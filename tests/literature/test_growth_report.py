@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from analysis import paths  # noqa: E402
+from analysis import i18n, paths  # noqa: E402
 from analysis.errors import DataError, ParameterError  # noqa: E402
 from analysis.literature import facts, growth, plots, report  # noqa: E402
 from analysis.literature import series as series_mod  # noqa: E402
@@ -207,3 +207,14 @@ def test_claims_table_speaks_the_notebook_language():
     table = report.claims_table([res], "fr")
     assert "non testable avec cette série" in set(table["verdict"])
     assert table["claim"].str.startswith(("essor", "plus de")).all()
+
+
+def test_facts_panel_quotes_only_verbatim_text_and_labels_the_rest():
+    for lang in ("en", "fr", "ar"):
+        text = "\n".join(t.get_text() for t in plots.facts_figure(facts.growth_facts(), lang).texts)
+        assert i18n.gettext(lang, plots.SUMMARY_LABEL["compendium"]) in text
+        assert "SOURCES" not in text and "— not available" not in text
+    en = " ".join(t.get_text() for t in plots.facts_figure(facts.growth_facts(), "en").texts)
+    assert "“The number of articles published per year. Note that" in en
+    assert "[compendium's note] The per-year counts are published only in the image" in en
+    assert "(HAL hal-04858902) — place in the source not available" in en

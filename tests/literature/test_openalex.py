@@ -295,5 +295,5 @@ def test_wos_queries_are_not_invented():
     spec = yaml.safe_load(paths.LITERATURE_QUERIES.read_text(encoding="utf-8"))
     for name in ("sharifi", "allam"):
         wos = spec["series"][name]["web_of_science"]
-        assert wos["query"] == "not available"  # SOURCES.md gives no WoS search string
+        assert wos["query"] == "not available"  # the papers give no WoS search string
         assert wos["described_as"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -300,8 +301,13 @@ def test_a_series_file_loads_as_an_independent_snapshot_series(tmp_path, capsys,
     monkeypatch.setattr(paths, "LITERATURE", tmp_path / "data")
     assert main(["snapshot", str(tmp_path / "s3"), "--series", "allam", "--no-progress"]) == 0
     capsys.readouterr()
+    assert series_mod.snapshot_series_files() == []  # written to build/, not yet kept in data/
+    kept = tmp_path / "data" / "openalex-snapshot"
+    kept.mkdir(parents=True)
+    for written in (tmp_path / "build" / "snapshot").glob("openalex-snapshot_*"):
+        shutil.copy2(written, kept / written.name)
     files = series_mod.snapshot_series_files()
-    assert [f.parent for f in files] == [tmp_path / "build/snapshot"]
+    assert [f.parent for f in files] == [kept]
     chosen = series_mod.select(["openalex-snapshot"])
     assert len(chosen) == 1
     got = chosen[0]

@@ -6,7 +6,8 @@ then each measurement runs in its own subprocess so that peak memory is independ
 imports the reader, notes its peak RSS (``ru_maxrss``), streams the file through
 ``count_per_year`` (no de-duplication), and reports the time and the peak RSS increase.
 
-Target (issue 3): >= 50k records/s for Web of Science plain text, Scopus CSV and RIS, streaming,
+Target, so that an export of any size imports in seconds and in memory that does not grow with
+it: >= 50k records/s for Web of Science plain text, Scopus CSV and RIS, streaming,
 with peak memory flat as N grows ("flat": the 1M-record peak exceeds the 10k-record peak by less
 than ``FLAT_MB``). Reported values are medians over ``REPEATS`` runs at 10k and 100k and a single
 run at 1M, with records/s from both wall-clock and CPU time: the machine is shared, and the load

@@ -1,4 +1,4 @@
-"""Site render time (issue 5): the whole site, beyond the notebooks, in one warm process.
+"""Site render time: the whole site, beyond the notebooks, in one warm process.
 
 Renders the real build tree (build/MANIFEST.json and what it lists) into a temporary folder,
 several times in this process, and reports the median of the warm renders against the 2 s

@@ -96,5 +96,5 @@ def verbatim_problems(frame: pd.DataFrame, seed: str) -> list[str]:
 
 
 def read_seed() -> str:
-    """The talk's text layer from ../shared (raises FileNotFoundError if it is absent)."""
+    """The talk's text layer at ``paths.SEED_TALK`` (raises FileNotFoundError if it is absent)."""
     return paths.SEED_TALK.read_text(encoding="utf-8")

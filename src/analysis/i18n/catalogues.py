@@ -120,7 +120,7 @@ def _write(catalogue, path: Path) -> None:
 
     buffer = io.BytesIO()
     write_po(buffer, catalogue, width=96, omit_header=False, sort_output=False,
-             include_previous=True, ignore_obsolete=True)
+             include_previous=False, ignore_obsolete=True)  # Babel mis-wraps "#|" lines
     new = buffer.getvalue()
     if path.exists() and _DATE.sub(b"", path.read_bytes()) == _DATE.sub(b"", new):
         return  # only the creation date would change: keep the file (and a clean git diff)

@@ -7,11 +7,12 @@ present in a file wins). Matching ignores case, surrounding spaces and a UTF-8 B
 
 Provenance of the aliases, so nobody mistakes a guess for an observation:
 - OBSERVED in real exports: English Scopus CSV headers; the Chinese Scopus headers 标题, 链接,
-  作者关键字, 索引关键字 (../shared/fixtures/exports/scopus-csv-zh) and 文献标题, 年份,
-  来源出版物名称, 摘要, 文献类型, 来源出版物 (headers read by public code handling Chinese Scopus
-  exports); Web of Science tab-delimited tags (PY, TI, DI, DT, WC, AB); Citavi's German labels
-  (Titel, Jahr ermittelt, DOI, Abstract: ../shared/data/smart-city-slr-corpus); Zotero CSV
-  labels (Publication Year, Title, Item Type, Abstract Note, Library Catalog).
+  作者关键字, 索引关键字 (the Scopus CSV exported with a Chinese interface, a test fixture) and
+  文献标题, 年份, 来源出版物名称, 摘要, 文献类型, 来源出版物 (headers read by public code
+  handling Chinese Scopus exports); Web of Science tab-delimited tags (PY, TI, DI, DT, WC, AB);
+  Citavi's German labels (Titel, Jahr ermittelt, DOI, Abstract: the smart-city SLR corpus, a
+  Citavi export); Zotero CSV labels (Publication Year, Title, Item Type, Abstract Note, Library
+  Catalog).
 - TRANSLATIONS not checked against a real export: the French, Spanish, German, Portuguese,
   Italian, Russian, Japanese and Korean labels. Add a header here when a real file shows one.
 """

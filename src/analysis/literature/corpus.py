@@ -11,15 +11,17 @@ CLI (``make data``)::
     python -m analysis.literature.corpus            # re-derive and write the counts
     python -m analysis.literature.corpus --check    # re-derive, compare, write nothing
 
-The source file is ``../shared/data/smart-city-slr-corpus/`` when present; otherwise the pinned
-raw URL is downloaded to a temporary file and its sha256 checked before use.
+The source file is ``../shared/data/smart-city-slr-corpus/`` (its default location,
+``paths.SLR_CORPUS_XLSX``) when present; otherwise the pinned raw URL is downloaded to a
+temporary file and its sha256 checked before use. The descriptors of the two derived files are
+written by hand in ``data/datapackage.json``: this module updates only their ``hash`` and
+``bytes``.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
 import re
 import sys
 import tempfile
@@ -31,7 +33,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from analysis import paths
+from analysis import datapackage, paths
 from analysis.errors import DataError, reports_errors
 from analysis.fileio import sha256_file, write_text_if_changed
 
@@ -64,6 +66,7 @@ COUNTS_RESOURCE = "literature_corpus_counts"
 SERIES_RESOURCE = "literature_corpus_series"
 COUNTS_FILE = paths.LITERATURE / "corpus_counts.csv"
 SERIES_FILE = paths.LITERATURE / "corpus_series.csv"
+#: How the derived files are made, as their hand-written descriptors record it (tested).
 DERIVATION_COMMAND = "python -m analysis.literature.corpus  (make data)"
 
 SERIES = {
@@ -175,7 +178,7 @@ def download(url: str, target: Path, timeout: float = 60.0) -> None:
 
 @contextmanager
 def source_file(shared_copy: Path = SHARED_COPY, url: str = SOURCE_URL):
-    """Yield a checked path to the corpus: the ../shared copy, else a verified download."""
+    """Yield a checked path to the corpus: the local copy, else a verified download."""
     if shared_copy.exists():
         check_sha256(shared_copy, str(shared_copy))
         yield shared_copy
@@ -194,143 +197,24 @@ def read_corpus(path: Path) -> list[RecordLike]:
     return list(read_records(path))
 
 
-# --- writing the data package ----------------------------------------------------------------
-
-def _provenance_sources() -> list[dict]:
-    return [{
-        "title": "Smart-city systematic-literature-review corpus (Citavi 6 export, 4,219 "
-                 "articles with 'smart city'/'smart cities' in the title, 2009-2019)",
-        "citekey": "yusufbzk_slr_corpus",
-        "path": SOURCE_URL,
-        "repository": f"https://github.com/{SOURCE_REPO}",
-        "file": SOURCE_PATH,
-        "commit": SOURCE_COMMIT,
-        "sha256": SOURCE_SHA256,
-        "license": SOURCE_LICENSE,
-        "derivation": DERIVATION_COMMAND,
-        "governance_rule": GOVERNANCE_RULE_TEXT,
-    }]
-
-
-def _licenses() -> list[dict]:
-    return [{"name": SOURCE_LICENSE, "path": "https://www.gnu.org/licenses/gpl-3.0.html",
-             "title": f"GNU General Public License v3.0 (licence file of {SOURCE_REPO}; the "
-                      "counts are derived from its data file)"}]
-
-
-_SERIES_FIELD = {"name": "series", "type": "string",
-                 "constraints": {"required": True, "enum": list(SERIES)},
-                 "description": "corpus_all: every record; corpus_governance: "
-                                + GOVERNANCE_RULE_TEXT}
-
-
-def counts_resource() -> dict:
-    """Descriptor entry (without hash) of the annual counts."""
-    return {
-        "name": COUNTS_RESOURCE,
-        "path": "literature/corpus_counts.csv",
-        "title": "Annual counts of the smart-city SLR corpus and of its governance subset",
-        "description": (
-            "Records per year of an INDEPENDENT corpus (yusufbzk/SLR-Text-Mining, Citavi export "
-            "of IEEE, EBSCO, ACM and Web of Science records, search window 2009-2019). It is "
-            "NOT the Web of Science corpus of Sharifi et al. (2021) or Allam et al. (2022); the "
-            "governance subset is a proxy for the Allam et al. topic, not their corpus. Years "
-            "2020-2021 are outside the search window (probably online-first 2019 papers with "
-            "their later volume year): never read them as a decline. The row with an empty "
-            "year counts records without a year. Derived by: " + DERIVATION_COMMAND + "."),
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "schema": {
-            "fields": [
-                _SERIES_FIELD,
-                {"name": "year", "type": "integer",
-                 "description": "publication year as determined by Citavi ('Jahr ermittelt'); "
-                                "empty on the row counting records without a year"},
-                {"name": "in_search_window", "type": "boolean",
-                 "constraints": {"required": True},
-                 "description": "true when the year lies in the corpus's search window "
-                                "2009-2019; false for later years and for the no-year row"},
-                {"name": "records", "type": "integer",
-                 "constraints": {"required": True, "minimum": 0},
-                 "description": "number of records (articles) of the series with that year"},
-            ],
-            "primaryKey": ["series", "year"],
-            "missingValues": [""],
-        },
-        "sources": _provenance_sources(),
-        "licenses": _licenses(),
-    }
-
-
-def series_resource() -> dict:
-    """Descriptor entry (without hash) of the series definitions."""
-    return {
-        "name": SERIES_RESOURCE,
-        "path": "literature/corpus_series.csv",
-        "title": "Definitions of the series derived from the smart-city SLR corpus",
-        "description": "Selection rule and search window of each series in corpus_counts.csv. "
-                       "Derived by: " + DERIVATION_COMMAND + ".",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "schema": {
-            "fields": [
-                {**_SERIES_FIELD, "constraints": {"required": True, "unique": True,
-                                                  "enum": list(SERIES)}},
-                {"name": "selection", "type": "string", "constraints": {"required": True},
-                 "description": "which records of the corpus the series counts"},
-                {"name": "search_window_from", "type": "integer",
-                 "constraints": {"required": True},
-                 "description": "first publication year of the corpus's search"},
-                {"name": "search_window_to", "type": "integer",
-                 "constraints": {"required": True},
-                 "description": "last publication year of the corpus's search"},
-                {"name": "source", "type": "string", "constraints": {"required": True},
-                 "description": "repository@commit:path of the record file"},
-                {"name": "database", "type": "string", "constraints": {"required": True},
-                 "description": "databases behind the corpus, and what it is not"},
-            ],
-            "primaryKey": ["series"],
-        },
-        "sources": _provenance_sources(),
-        "licenses": _licenses(),
-    }
-
-
-def upsert_resources(entries: list[dict], descriptor_path: Path | None = None) -> bool:
-    """Replace or append OUR resources in datapackage.json, hashing their files.
-
-    A read-modify-write that leaves every other resource untouched (the descriptor is shared);
-    the file is rewritten only if something changed. Returns True when it was rewritten.
-    """
-    descriptor_path = Path(descriptor_path or paths.DATAPACKAGE)
-    if descriptor_path.exists():
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    else:
-        descriptor = {"name": "compendium-data", "resources": []}
-    resources = descriptor.setdefault("resources", [])
-    for entry in entries:
-        file = descriptor_path.parent / entry["path"]
-        entry = {**entry, "hash": f"sha256:{sha256_file(file)}", "bytes": file.stat().st_size}
-        index = next((i for i, r in enumerate(resources) if r.get("name") == entry["name"]), None)
-        if index is None:
-            resources.append(entry)
-        else:
-            resources[index] = entry
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    return write_text_if_changed(descriptor_path, text)
-
+# --- writing the data files ------------------------------------------------------------------
 
 def write_outputs(counts: pd.DataFrame) -> list[str]:
-    """Write both CSVs atomically (only when changed) and refresh their descriptor entries."""
+    """Write both CSVs (only when changed) and refresh only their hash and bytes.
+
+    Their descriptors (schema, provenance, licence) are written by hand in
+    data/datapackage.json; the lines returned name each file written and each resource whose
+    hash and bytes were updated.
+    """
     changed = []
     for path, frame in ((COUNTS_FILE, counts), (SERIES_FILE, series_table())):
         if write_text_if_changed(path, to_csv(frame)):
-            changed.append(paths.relative(path))
-    if upsert_resources([counts_resource(), series_resource()]):
-        changed.append(paths.relative(paths.DATAPACKAGE))
-    return changed
+            changed.append(f"wrote {paths.relative(path)}")
+    return changed + datapackage.refresh_checksums([COUNTS_RESOURCE, SERIES_RESOURCE])
 
 
 def summary(counts: pd.DataFrame) -> str:
-    """Totals a reviewer can compare with SOURCE.md (4,219 records, 1 without year, 253 late)."""
+    """Totals a reviewer can compare with data/literature/README.md (4,219 records, 253 late)."""
     lines = []
     for name, group in counts.groupby("series", sort=False):
         total = int(group["records"].sum())
@@ -362,8 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{paths.relative(COUNTS_FILE)} matches a fresh derivation")
         return 0
-    changed = write_outputs(counts)
-    print("updated: " + ", ".join(changed) if changed else "counts unchanged")
+    print("\n".join(write_outputs(counts)) or "counts unchanged")
     return 0
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 
     {base}/works?search=Q&filter=publication_year:Y1-Y2&group_by=publication_year[&api_key=K]
 
-(the request documented in ../shared/references/SOURCES.md). The response has a ``meta`` block
+(the group_by request of https://api.openalex.org; rows ``openalex_*`` of
+``data/literature/published_facts.csv``). The response has a ``meta`` block
 and a ``group_by`` list of ``{key, key_display_name, count}``; years with no work are absent, so
 they are filled with 0. The snapshot keeps the query, the URL (without the key), the retrieval
 time, the ``meta`` block, the raw response and the filled counts.

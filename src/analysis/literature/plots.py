@@ -172,22 +172,31 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
     return fig
 
 
+#: How the facts panel labels a quote that is not verbatim, by the text it was read in.
+#: How a paraphrase names what it summarises (the facts' ``read_in``), in English.
+SUMMARY_LABEL = {"abstract": N_("summary of the abstract"),
+                 "figure caption": N_("summary of the caption"),
+                 "talk text": N_("summary of the talk"), "source page": N_("summary of the source"),
+                 "compendium": N_("compendium's note")}
+
+
 def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
     """(heading, quote, bullet lines): rows that rest on the same quote share one block.
 
-    Only verbatim quotes get quotation marks; a paraphrase (e.g. a note of SOURCES.md) is
-    printed as such, so the panel never puts words in an author's mouth.
+    Only verbatim quotes get quotation marks; a summary is labelled with what it summarises
+    (or as the compendium's own note), so the panel never puts words in an author's mouth.
     """
     # TRANSLATORS: how a verbatim quote is enclosed in this language (keep {quote}).
     quoted = i18n.gettext(lang, "“{quote}”")
-    # TRANSLATORS: a paraphrase, not a quote; {where} names the note it was read in.
-    paraphrase = i18n.gettext(lang, "[as recorded in {where}] {quote}")
     blocks: dict[tuple[str, str, str], list[str]] = {}
     for _, row in rows.iterrows():
         verbatim = str(row["quote_verbatim"]).lower() == "true"
         quote = (quoted.format(quote=row["quote"]) if verbatim
-                 else paraphrase.format(where=row["read_in"], quote=row["quote"]))
-        key = (row["source"], row["location"], quote)
+                 else f"[{i18n.gettext(lang, SUMMARY_LABEL[row['read_in']])}] {row['quote']}")
+        location = row["location"]
+        if location == facts_mod.NOT_AVAILABLE:  # only the source page is known
+            location = i18n.gettext(lang, "place in the source not available")
+        key = (row["source"], location, quote)
         period = facts_mod.period_text(row)
         value = facts_mod.value_text(row, lang)
         bullet = f"• {row['quantity']}: {value}" + (f"  [{period}]" if period else "")

@@ -7,8 +7,9 @@ Three kinds, all INDEPENDENT of the Web of Science corpora behind the published 
 - ``openalex``: every dated snapshot in ``data/literature/openalex/`` (written by
   ``python -m analysis.literature openalex``), one series each;
 - ``openalex-snapshot``: every series file counted from a whole local OpenAlex snapshot
-  (``python -m analysis.literature snapshot``), in ``data/literature/openalex-snapshot/`` (kept)
-  or ``build/snapshot/`` (where the command writes), checksum-verified, one series each;
+  (``python -m analysis.literature snapshot`` writes it to ``build/snapshot/``) and kept, with
+  its ``.sha256``, in ``data/literature/openalex-snapshot/``: inputs live in data/, never in
+  build/, so a kept file is a versioned input and a new one re-runs notebook 01;
 - ``export``: a researcher's own exports (Web of Science, Scopus, RIS...), read with
   :func:`analysis.literature.read_records`, de-duplicated, and counted.
 
@@ -169,7 +170,7 @@ _SNAPSHOT_KEYS = ("kind", "rule", "year_from", "year_to", "counts", "without_yea
 
 def snapshot_series_files(folders: list[Path] | None = None) -> list[Path]:
     """Series files of ``snapshot`` runs, sorted by name within each folder (data/ first)."""
-    folders = folders or [paths.LITERATURE / "openalex-snapshot", paths.BUILD / "snapshot"]
+    folders = folders or [paths.LITERATURE / "openalex-snapshot"]
     return [p for folder in map(Path, folders) if folder.is_dir()
             for p in sorted(folder.glob("openalex-snapshot_*.json"))]
 

@@ -1,8 +1,10 @@
 """Open every page of a built site in headless Chromium and report what a reader would hit.
 
 Uses Playwright's Python API to drive Debian's ``chromium`` (never a browser downloaded by
-``playwright install``), launched with the flags of issue 5. For each page, loaded through
-``file://`` like a reviewer opening the unzipped site: console errors, uncaught exceptions,
+``playwright install``), launched with ``CHROMIUM_ARGS``: headless without sandbox or GPU, so it
+runs in a container, and with its own background traffic off (networking, QUIC, component
+updates, sync), so every request that leaves the machine is the page's. For each page, loaded
+through ``file://`` like a reviewer opening the unzipped site: console errors, uncaught exceptions,
 failed requests, requests that leave the machine, images that did not decode
 (``naturalWidth == 0``) and links whose target file does not exist. Each problem names the
 page. The index is saved as a screenshot.

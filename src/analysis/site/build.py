@@ -235,6 +235,8 @@ def _copy_all(w: _Writer, site: Site, src: Sources) -> None:
     _copy_artifacts(w, site, src)
     _copy_data(w, site, src)
     w.copy(src.manifest, "MANIFEST.json")
+    if src.crate.is_file():  # copied so the build page's link works offline, from the site alone
+        w.copy(src.crate, "ro-crate-metadata.json")
     w.write("static/site.css", (STATIC / "site.css").read_bytes())
     w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
     if any(i18n.is_rtl(lang) for lang in i18n.languages()):
@@ -262,7 +264,8 @@ def _render_pages(w: _Writer, site: Site) -> None:
         w.page(page_name("data.html", lang), "data.html.j2", lang, page_title=_("Data"),
                package=site.package, resources=site.resources, other_inputs=site.other_inputs)
         w.page(page_name("build.html", lang), "build.html.j2", lang, page_title=_("Build"),
-               manifest=site.manifest, runs=site.runs, artifacts=_artifact_rows(site, w.root))
+               manifest=site.manifest, runs=site.runs, artifacts=_artifact_rows(site, w.root),
+               crate=(w.root / "ro-crate-metadata.json").is_file())
         w.page(page_name("bibliography.html", lang), "bibliography.html.j2", lang,
                page_title=_("Bibliography"), cited=[r for r in refs if r.cited_in],
                uncited=[r for r in refs if not r.cited_in])

@@ -40,6 +40,11 @@ class Sources:
         return self.build / "MANIFEST.json"
 
     @property
+    def crate(self) -> Path:
+        """The build's RO-Crate (analysis.crate); the build page links to its copy."""
+        return self.build / "ro-crate-metadata.json"
+
+    @property
     def data(self) -> Path:
         return self.datapackage.parent
 
