@@ -62,10 +62,10 @@ ifeq ($(filter help clean lock env,$(MAKECMDGOALS)),)
 include $(BUILD)/runs.mk
 endif
 
-all: $(EXECUTED) $(MANIFEST) $(CRATE) html ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
+all: $(EXECUTED) $(MANIFEST) $(CRATE) html i18n-report ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
 
 help: ## List the targets
-	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
 env: $(ENV_STAMP) ## Create .venv from requirements.lock (re-installs only when the lock changes)
@@ -119,6 +119,7 @@ data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw cor
 	$(PY) -m analysis.literature.corpus
 
 test: $(ENV_STAMP) $(SPARK_STAMP) ## Run every test, including the slow end-to-end, browser and Spark tests
+	$(PY) -m analysis.i18n check
 	bash tools/ensure-chromium.sh
 	$(PY) -m pytest -n 2 --dist loadfile
 
@@ -130,6 +131,15 @@ lab: $(ENV_STAMP) ## Open the notebooks in JupyterLab
 
 bench: all ## Measure set-up, build, no-op, per-notebook, importer and site timings into build/bench.json
 	$(PY) -m analysis.bench
+
+# --- translations (locales/): see README "Adding a language" ------------------------------------
+.PHONY: i18n-report i18n-update
+i18n-report: $(ENV_STAMP) ## Say which catalogue entries and notebook paragraphs are untranslated
+	@$(PY) -m analysis.i18n report
+
+i18n-update: $(ENV_STAMP) ## Re-extract every message into locales/*.pot and merge into each .po
+	$(PY) -m analysis.i18n update
+# ------------------------------------------------------------------------------------------------
 
 clean: ## Remove everything generated (build/); the environment in .venv is kept
 	rm -rf $(BUILD)

@@ -42,9 +42,17 @@ STYLE = {
 }
 
 
-def use_style() -> None:
-    """Apply the compendium's deterministic rcParams (call once at the top of a notebook)."""
+def use_style(lang: str | None = None) -> None:
+    """Apply the compendium's deterministic rcParams (call once at the top of a notebook).
+
+    With ``lang``, text is drawn in that language's fonts (bundled Arabic font first for
+    Arabic, DejaVu Sans as fallback), and mathtext is off so ``$`` stays a character.
+    """
     mpl.rcParams.update(STYLE)
+    if lang is not None:
+        from analysis import i18n
+
+        mpl.rcParams["font.family"] = i18n.font_family(i18n.check_lang(lang))
 
 
 def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "") -> Saved:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import datapackage
+from analysis import datapackage, i18n
+from analysis.i18n import N_
 
-LANGS = ("fr", "en")
 FRAMEWORKS = ("harrison2012", "jorgensen2007")
 #: How values are joined inside one cell of the slide-style table.
 CELL_SEPARATOR = "; "
@@ -21,12 +21,8 @@ CELL_SEPARATOR = "; "
 FRAMEWORK_AUTHORS = {"csukas2021": "Csukas & Szabo (2021)",
                      "harrison2012": "Harrison et al. (2012)",
                      "jorgensen2007": "Jørgensen & Bozeman (2007)"}
-_HEADINGS = {
-    "fr": {"component": "Composante", "framework": "Cadre", "value": "Valeur",
-           "n_components": "Nombre de composantes", "components": "Composantes"},
-    "en": {"component": "Component", "framework": "Framework", "value": "Value",
-           "n_components": "Number of components", "components": "Components"},
-}
+_HEADINGS = {"component": N_("Component"), "framework": N_("Framework"), "value": N_("Value"),
+             "n_components": N_("Number of components"), "components": N_("Components")}
 
 
 @dataclass(frozen=True)
@@ -47,37 +43,34 @@ def load() -> ValueGrid:
     )
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-
-
 def heading(key: str, lang: str) -> str:
-    _check_lang(lang)
-    return _HEADINGS[lang][key]
+    return i18n.gettext(i18n.check_lang(lang), _HEADINGS[key])
 
 
 def framework_heading(grid: ValueGrid, framework: str, lang: str) -> str:
     """Column heading of a framework, with its authors as on the slide."""
-    row = grid.frameworks.set_index("framework").loc[framework]
-    return f"{row[f'column_heading_{lang}']} — {FRAMEWORK_AUTHORS[framework]}"
+    labels = i18n.data_column(grid.frameworks, "column_heading", lang)
+    label = labels[grid.frameworks["framework"] == framework].iloc[0]
+    return f"{label} — {i18n.isolate(FRAMEWORK_AUTHORS[framework], lang)}"
 
 
 def crosswalk(grid: ValueGrid, lang: str) -> pd.DataFrame:
     """Long form: one row per component × framework × value, in the slide's order."""
-    _check_lang(lang)
+    components = grid.components.assign(component=i18n.data_column(grid.components,
+                                                                   "component", lang))
+    values = grid.values.assign(label=i18n.data_column(grid.values, "label", lang))
     merged = (grid.links
-              .merge(grid.components[["component_id", "position", f"component_{lang}"]],
+              .merge(components[["component_id", "position", "component"]],
                      on="component_id", validate="many_to_one")
-              .merge(grid.values, on=["framework", "value_id"], validate="many_to_one")
+              .merge(values, on=["framework", "value_id"], validate="many_to_one")
               .sort_values(["position", "framework", "position_in_cell"]))
     return pd.DataFrame({
         "component_id": merged["component_id"],
-        heading("component", lang): merged[f"component_{lang}"],
+        heading("component", lang): merged["component"],
         "framework": merged["framework"],
         heading("framework", lang): merged["framework"].map(FRAMEWORK_AUTHORS),
         "value_id": merged["value_id"],
-        heading("value", lang): merged[f"label_{lang}"],
+        heading("value", lang): merged["label"],
     }).reset_index(drop=True)
 
 
@@ -89,8 +82,9 @@ def slide_table(grid: ValueGrid, lang: str) -> pd.DataFrame:
              .agg(CELL_SEPARATOR.join).unstack())
     table = grid.components.set_index("component_id")
     return pd.DataFrame({
-        heading("component", lang): table[f"component_{lang}"],
-        framework_heading(grid, "csukas2021", lang): table[f"characterisation_{lang}"],
+        heading("component", lang): i18n.data_column(table, "component", lang),
+        framework_heading(grid, "csukas2021", lang): i18n.quoted_column(table,
+                                                                        "characterisation", lang),
         **{framework_heading(grid, fw, lang): cells.loc[table.index, fw] for fw in FRAMEWORKS},
     }).reset_index(drop=True)
 
@@ -101,7 +95,7 @@ def incidence(grid: ValueGrid, framework: str, lang: str) -> pd.DataFrame:
     long = long[long["framework"] == framework]
     value_col, comp_col = heading("value", lang), heading("component", lang)
     matrix = pd.crosstab(long[comp_col], long[value_col])
-    rows = grid.components[f"component_{lang}"].tolist()
+    rows = i18n.data_column(grid.components, "component", lang).tolist()
     return matrix.reindex(index=rows, columns=long[value_col].unique(), fill_value=0)
 
 
@@ -168,22 +162,20 @@ def summary(counts: pd.DataFrame, n_components: int, lang: str) -> str:
     for fw in FRAMEWORKS:
         names, top = _top_values(counts, fw, lang)
         listed = ", ".join(f"*{n}*" for n in names)
-        if lang == "fr":
-            lines.append(f"- {FRAMEWORK_AUTHORS[fw]} : la ou les valeurs les plus citées "
-                         f"({listed}) sont associées à {top} composante(s) sur {n_components}.")
-        else:
-            lines.append(f"- {FRAMEWORK_AUTHORS[fw]}: the most often linked value(s) ({listed}) "
-                         f"are named for {top} of the {n_components} components.")
+        sentence = i18n.ngettext(
+            lang, "- {authors}: the most often linked value ({listed}) is named for {top} of "
+            "the {n} components.", "- {authors}: the most often linked values ({listed}) are "
+            "named for {top} of the {n} components.", len(names))
+        lines.append(sentence.format(authors=i18n.isolate(FRAMEWORK_AUTHORS[fw], lang),
+                                     listed=listed, top=i18n.integer(top, lang),
+                                     n=i18n.integer(n_components, lang)))
     return "\n".join(lines)
 
 
 def counts_alt_text(counts: pd.DataFrame, lang: str) -> str:
     """Alt text for the counts figure, with the numbers of values read from the data."""
     sizes = [int((counts["framework"] == fw).sum()) for fw in FRAMEWORKS]
-    if lang == "fr":
-        return (f"Deux diagrammes en barres horizontales : à gauche les {sizes[0]} types de valeur "
-                f"de Harrison et al., à droite les {sizes[1]} valeurs de Jørgensen et Bozeman ; "
-                "chaque barre est le nombre de composantes associées.")
-    return (f"Two horizontal bar charts: left, the {sizes[0]} Harrison et al. value types; right, "
-            f"the {sizes[1]} Jørgensen & Bozeman values; each bar is the number of components "
-            "linked to it.")
+    return i18n.gettext(
+        lang, "Two horizontal bar charts: left, the {left} Harrison et al. value types; right, "
+        "the {right} Jørgensen & Bozeman values; each bar is the number of components linked "
+        "to it.").format(left=i18n.integer(sizes[0], lang), right=i18n.integer(sizes[1], lang))

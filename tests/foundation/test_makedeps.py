@@ -52,7 +52,7 @@ def test_duplicate_run_names_are_refused(tmp_path, monkeypatch):
 def test_run_parameters_are_checked_against_the_notebook(tmp_path, monkeypatch):
     write_config(tmp_path, monkeypatch, "runs:\n  - {name: a, notebook: "
                  "notebooks/02_value_grid.ipynb, parameters: {lang: de}}\n")
-    with pytest.raises(ConfigError, match="run 'a'.*not one of fr, en"):
+    with pytest.raises(ConfigError, match="run 'a'.*not one of en, ar, fr"):
         makedeps.rules(makedeps.load_config())
 
 

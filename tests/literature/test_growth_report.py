@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from analysis import paths  # noqa: E402
+from analysis import i18n, paths  # noqa: E402
 from analysis.errors import DataError, ParameterError  # noqa: E402
 from analysis.literature import facts, growth, plots, report  # noqa: E402
 from analysis.literature import series as series_mod  # noqa: E402
@@ -169,7 +169,7 @@ def test_growth_figure_never_draws_out_of_window_years_as_bars():
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "2020: 252" in texts and "not a decline" in texts
     assert "not the Web of Science corpus" in ax.get_title(loc="left").replace("\n", " ")
-    assert "1 record(s) without a year" in " ".join(t.get_text() for t in fig.texts)
+    assert "1 record without a year is not shown" in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_log_scale_growth_figure_copes_with_zero_years():
@@ -210,9 +210,9 @@ def test_claims_table_speaks_the_notebook_language():
 
 
 def test_facts_panel_quotes_only_verbatim_text_and_labels_the_rest():
-    for lang in ("en", "fr"):
+    for lang in ("en", "fr", "ar"):
         text = "\n".join(t.get_text() for t in plots.facts_figure(facts.growth_facts(), lang).texts)
-        assert plots.SUMMARY_LABEL[lang]["compendium"] in text
+        assert i18n.gettext(lang, plots.SUMMARY_LABEL["compendium"]) in text
         assert "SOURCES" not in text and "— not available" not in text
     en = " ".join(t.get_text() for t in plots.facts_figure(facts.growth_facts(), "en").texts)
     assert "“The number of articles published per year. Note that" in en

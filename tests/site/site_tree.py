@@ -128,7 +128,7 @@ def make_tree(base: Path) -> Sources:
                                       "description": "Test package.", "resources": [resource]})
     (root / "references.bib").write_text(BIB, encoding="utf-8")
     runs, artifacts = [], []
-    for lang in ("en", "fr"):
+    for lang in ("en", "fr", "ar"):
         name = f"demo-{lang}"
         fig_png = png(12, 9, (30, 160, 60) if lang == "en" else (160, 60, 30))
         figs, tabs = build / "figures", build / "tables"

@@ -64,9 +64,24 @@ def test_each_breakage_fails_naming_its_page(site, chromium):
            "#fig-demo_plot_en" in problems
     assert "build.html: request leaves the machine: https://cdn.example.org/x.png" in problems
     assert "bibliography.html: console error: boom" in problems
-    pages = {p.split(":")[0] for p in problems}
-    assert pages == {"index.html", "gallery.html", "data.html", "build.html",
-                     "bibliography.html"}, problems
+    pages = {p.split(":")[0] for p in problems}  # the English pages, and the broken image
+    assert pages >= {"index.html", "gallery.html", "data.html", "build.html",  # shows on the
+                     "bibliography.html"}, problems  # French and Arabic pages too
+    assert {p.split(".")[0] for p in pages} == {"index", "gallery", "data", "build",
+                                                 "bibliography"}, problems
+
+
+def test_arabic_pages_are_rtl_and_drawn_in_the_bundled_font(site, chromium):
+    page = (site / "index.ar.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert check_in_browser(site, chromium=chromium) == []  # includes the document.fonts check
+    _edit(site / "static" / "site.css", 'url("fonts/Amiri-Regular.woff2")',
+          'url("fonts/missing.woff2")')
+    problems = check_in_browser(site, chromium=chromium)
+    assert "index.ar.html: right-to-left page (ar) without the bundled font Amiri loaded" \
+        in " ".join(problems)
+    assert not any(p.startswith("index.fr.html") and "without the bundled font" in p
+                   for p in problems)
 
 
 def test_real_site_when_built(chromium, tmp_path):

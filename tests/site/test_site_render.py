@@ -57,7 +57,7 @@ def test_notebook_page_has_one_h1_from_the_notebook_and_a_lang(built):
     assert re.findall(r"<h1[ >].*?</h1>", report)[0].startswith('<h1 id="Demo-notebook-(fr)"')
     assert report.count("<h1") == 1
     assert '<h2 id="A-deep-heading">' in report  # "####" under the title
-    assert '<main id="content" lang="fr">' in report and '<html lang="en">' in report
+    assert '<html lang="fr" dir="ltr">' in report  # the whole page speaks the run's language
 
 
 def test_notebook_images_are_files_with_the_figure_alt_text(built):
@@ -196,7 +196,8 @@ def test_command_line_writes_build_html(tree):
                           capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tree.build / "html" / "index.html").is_file()
-    assert "13 pages" not in done.stdout and "9 pages" in done.stdout
+    # 5 site pages in each of 3 languages, and a report and a full page for each of 3 runs
+    assert "21 pages" in done.stdout
     shutil.rmtree(tree.build / "html")
     (tree.build / "MANIFEST.json").unlink()
     done = subprocess.run([sys.executable, "-m", "analysis.site"], env=env, text=True,

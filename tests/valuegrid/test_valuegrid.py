@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import paths, valuegrid
+from analysis import i18n, paths, valuegrid
+from analysis.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_headings_follow_the_slide(grid):
 
 
 def test_crosswalk_has_one_row_per_link_in_both_languages(grid):
-    for lang in valuegrid.LANGS:
+    for lang in i18n.languages():
         long = valuegrid.crosswalk(grid, lang)
         assert len(long) == len(grid.links)
         assert not long.isna().any().any()
@@ -70,6 +71,6 @@ def test_summary_is_computed_from_the_counts(grid):
     assert f"named for {top} of the 9 components" in text
 
 
-def test_unknown_language_is_refused(grid):
-    with pytest.raises(ValueError, match="lang must be one of fr, en"):
-        valuegrid.crosswalk(grid, "ar")
+def test_unknown_language_is_refused_naming_the_available_ones(grid):
+    with pytest.raises(ParameterError, match="expected one of en, ar, fr"):
+        valuegrid.crosswalk(grid, "de")

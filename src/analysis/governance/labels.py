@@ -1,4 +1,4 @@
-"""Controlled vocabularies of the governance data and their French / English display labels.
+"""Controlled vocabularies of the governance data; their labels come from the catalogue.
 
 The data files store stable English codes; figures and tables show them in the notebook's
 language. Labels of things the talk names (dimensions, regions, steps) live in the data files;
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.errors import ParameterError
+from analysis import i18n
+from analysis.i18n import N_, check_lang
 
-LANGS = ("fr", "en")
 LEVELS = ("low", "medium", "high")
 THEMES = ("leadership", "data and organisation", "HR and skills", "co-creation",
           "open governance", "phasing")
@@ -20,88 +20,49 @@ BASES = ("stated in the talk", "schematic")
 ARABIC_STATUS = ("full", "partial", "not available")
 MODES = ("proactive", "open")
 
-_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "low": "faible", "medium": "moyenne", "high": "élevée",
-        "leadership": "leadership", "data and organisation": "données et organisation",
-        "HR and skills": "RH et compétences", "co-creation": "co-création",
-        "open governance": "gouvernance ouverte", "phasing": "phasage",
-        "proactivity": "proactivité", "openness": "ouverture",
-        "proactivity and openness": "proactivité et ouverture",
-        "stated in the talk": "énoncé dans l'exposé", "schematic": "schématique",
-        "full": "complète", "partial": "partielle", "not available": "non disponible",
-        "proactive": "proactive", "open": "ouverte",
-    },
-    "en": {},
+#: Sentences shown on figures and in tables (English source; translated by the catalogue).
+TEXT: dict[str, str] = {
+    "encoding": N_("Schematic encoding of the talk's statements — «une représentation "
+                   "possible» (slide 2.1); ordinal levels, not measurements"),
+    "grid_title": N_("Governance reading grid: proactivity × openness"),
+    "grid_note": N_("Dimensions: Carassus and Baldé (2020), as used on slide 3.1. The source's "
+                    "names for the cells are not available; regions are described plainly."),
+    "traj_title": N_("Two implementation trajectories"),
+    "case": N_("Case"), "step": N_("step"), "evidence": N_("excerpts"),
+    "legend_stated": N_("step stated in the talk"),
+    "legend_schematic": N_("schematic step (our reading)"),
+    "legend_arrow": N_("arrow: order of steps"),
+    "legend_evidence": N_("[ids]: supporting excerpts (evidence table)"),
+    "coding_title": N_("Trajectories derived from a coding file"),
+    "coding_x": N_("actions with proactive dominant mode (count)"),
+    "coding_y": N_("actions with open dominant mode (count)"),
+    "coding_note": N_("Each point: one case in one period; source: {file}"),
 }
-
-#: Sentences shown on figures and in tables, per language.
-TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "encoding": "Encodage schématique des propos de l'exposé — « une représentation "
-                    "possible » (diapositive 2.1) ; niveaux ordinaux, non mesurés",
-        "grid_title": "Grille de lecture de la gouvernance : proactivité × ouverture",
-        "grid_note": "Dimensions : Carassus et Baldé (2020), reprises diapositive 3.1. Les noms "
-                     "des cases dans la source ne sont pas disponibles ; les régions sont "
-                     "décrites en termes simples.",
-        "traj_title": "Deux trajectoires de mise en œuvre",
-        "case": "Cas", "step": "étape", "evidence": "extraits",
-        "legend_stated": "étape énoncée dans l'exposé",
-        "legend_schematic": "étape schématique (notre lecture)",
-        "legend_arrow": "flèche : ordre des étapes",
-        "legend_evidence": "[ids] : extraits à l'appui (tableau des preuves)",
-        "coding_title": "Trajectoires dérivées d'un fichier de codage",
-        "coding_x": "actions à dominante proactive (nombre)",
-        "coding_y": "actions à dominante ouverte (nombre)",
-        "coding_note": "Chaque point : un cas sur une période ; source : {file}",
-    },
-    "en": {
-        "encoding": "Schematic encoding of the talk's statements — «une représentation "
-                    "possible» (slide 2.1); ordinal levels, not measurements",
-        "grid_title": "Governance reading grid: proactivity × openness",
-        "grid_note": "Dimensions: Carassus and Baldé (2020), as used on slide 3.1. The source's "
-                     "names for the cells are not available; regions are described plainly.",
-        "traj_title": "Two implementation trajectories",
-        "case": "Case", "step": "step", "evidence": "excerpts",
-        "legend_stated": "step stated in the talk",
-        "legend_schematic": "schematic step (our reading)",
-        "legend_arrow": "arrow: order of steps",
-        "legend_evidence": "[ids]: supporting excerpts (evidence table)",
-        "coding_title": "Trajectories derived from a coding file",
-        "coding_x": "actions with proactive dominant mode (count)",
-        "coding_y": "actions with open dominant mode (count)",
-        "coding_note": "Each point: one case in one period; source: {file}",
-    },
-}
-
-
-def check_lang(lang: str) -> str:
-    """Reject a language we have no labels for, naming the allowed ones."""
-    if lang not in LANGS:
-        raise ParameterError(f"parameter 'lang': got {lang!r}, expected one of {', '.join(LANGS)}")
-    return lang
+#: Codes of the closed vocabularies, marked so that the catalogue lists them.
+_CODES = (N_("low"), N_("medium"), N_("high"), N_("leadership"), N_("data and organisation"),
+          N_("HR and skills"), N_("co-creation"), N_("open governance"), N_("phasing"),
+          N_("proactivity"), N_("openness"), N_("proactivity and openness"),
+          N_("stated in the talk"), N_("schematic"), N_("full"), N_("partial"),
+          N_("not available"), N_("proactive"), N_("open"))
 
 
 def label(code: str, lang: str) -> str:
     """Display label of a vocabulary code (English codes are their own English label)."""
-    return _LABELS[check_lang(lang)].get(code, code)
+    return i18n.gettext(check_lang(lang), code)
 
 
 def text(key: str, lang: str) -> str:
-    return TEXT[check_lang(lang)][key]
+    return i18n.gettext(check_lang(lang), TEXT[key])
 
 
-_COLUMNS_FR = {
-    "case": "cas", "period": "période", "actions": "actions", "proactive": "proactive",
-    "open": "ouverte", "open_share": "part ouverte", "dominant": "dominante", "step": "étape",
-    "governance_mode": "mode de gouvernance", "value_type": "type de valeur",
-    "proactive_with": "proactive, avec", "proactive_without": "proactive, sans",
-    "open_with": "ouverte, avec", "open_without": "ouverte, sans", "odds_ratio": "rapport de cotes",
-    "p_value": "p", "test": "test", "table": "tableau", "statistic": "statistique",
-    "dof": "ddl", "note": "note",
-}
+#: Column codes of the coding tables (English headers are the codes), marked for the catalogue.
+_COLUMNS = (N_("case"), N_("period"), N_("actions"), N_("open_share"), N_("dominant"),
+            N_("governance_mode"), N_("value_type"), N_("proactive_with"),
+            N_("proactive_without"), N_("open_with"), N_("open_without"), N_("odds_ratio"),
+            N_("p_value"), N_("test"), N_("table"), N_("statistic"), N_("dof"), N_("note"))
 
 
 def columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Column headers in the notebook's language (codes stay as they are in the data)."""
-    return frame.rename(columns=_COLUMNS_FR) if check_lang(lang) == "fr" else frame
+    check_lang(lang)
+    return frame.rename(columns={c: i18n.gettext(lang, c) for c in frame.columns})

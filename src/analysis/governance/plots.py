@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
+from analysis import i18n
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import LEVELS, label, text
 
@@ -31,8 +32,12 @@ def _colour(cases: list[str], case: str) -> str:
 
 
 def _axis_label(dimensions: pd.DataFrame, dimension: str, lang: str) -> str:
+    """The dimension in ``lang``, with the talk's French word quoted (alone if they are equal)."""
     row = dimensions.set_index("dimension_id").loc[dimension]
-    return f"« {row['label_fr']} »" if lang == "fr" else f"{row['label_en']} («{row['label_fr']}»)"
+    shown = i18n.data_value(row, "label", lang)
+    if shown == row["label_fr"]:
+        return i18n.gettext(lang, "«{talk}»").format(talk=row["label_fr"])
+    return i18n.gettext(lang, "{label} («{talk}»)").format(label=shown, talk=row["label_fr"])
 
 
 def _plane(ax, dimensions: pd.DataFrame, regions: pd.DataFrame, lang: str,
@@ -58,7 +63,8 @@ def _plane(ax, dimensions: pd.DataFrame, regions: pd.DataFrame, lang: str,
             align = {"ha": "center", "va": "center"}
         else:
             align = {"ha": "left" if x < 0.5 else "right", "va": "bottom" if y < 0.5 else "top"}
-        ax.text(x, y, textwrap.fill(region[f"label_{lang}"], 22), color=GREY, style="italic",
+        ax.text(x, y, textwrap.fill(i18n.data_value(region, "label", lang), 22), color=GREY,
+                style="italic",
                 fontsize=12 if centred else 8, **align)
 
 
@@ -167,16 +173,18 @@ def _step_panel(ax, steps: pd.DataFrame, cases: list[str], lang: str) -> None:
     for case in cases:
         lines.append((f"{text('case', lang)} {case}", _colour(cases, case), True))
         for _, step in steps[steps["case"] == case].iterrows():
-            head = f"{step['step_id']} — {step[f'label_{lang}']}"
+            head = f"{step['step_id']} — {i18n.data_value(step, 'label', lang)}"
             lines += [(part, "black", False) for part in textwrap.wrap(head, WRAP)]
-            detail = (f"{label(step['basis'], lang)} ; {text('evidence', lang)} : "
-                      if lang == "fr" else f"{step['basis']}; {text('evidence', lang)}: ")
-            detail += ", ".join(split_ids(step["excerpt_ids"]))
+            detail = i18n.gettext(lang, "{basis}; excerpts: {ids}").format(
+                basis=label(step["basis"], lang),
+                ids=i18n.isolate(", ".join(split_ids(step["excerpt_ids"])), lang))
             lines += [(f"   {part}", GREY, False) for part in textwrap.wrap(detail, WRAP - 3)]
         lines.append(("", "black", False))
+    x, ha = (1, "right") if i18n.is_rtl(lang) else (0, "left")  # lines start where text does
     y = 1.0
     for content, colour, bold in lines:
-        ax.text(0, y, content, color=colour, fontsize=8.5, va="top",
+        ax.text(x, y, i18n.paragraph(content.strip() if i18n.is_rtl(lang) else content, lang),
+                color=colour, fontsize=8.5, va="top", ha=ha,
                 fontweight="bold" if bold else "normal", transform=ax.transAxes)
         y -= 0.04
 

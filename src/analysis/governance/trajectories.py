@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import datapackage
+from analysis import datapackage, i18n
 from analysis.errors import DataError, ParameterError, where
 from analysis.governance import evidence
-from analysis.governance.labels import label
+from analysis.governance.labels import check_lang, label
 
 DIMENSIONS = "governance_dimensions"
 REGIONS = "governance_regions"
@@ -124,52 +125,52 @@ def _steps_citing(steps: pd.DataFrame) -> dict[str, list[str]]:
 def evidence_table(data: GovernanceData, lang: str, show_quotes: bool,
                    cases: list[str] | None = None) -> pd.DataFrame:
     """Excerpt × theme × dimension, with the steps citing each excerpt (and the quotes)."""
-    fr = lang == "fr"
+    _ = partial(i18n.gettext, check_lang(lang))
     citing = _steps_citing(data.trajectories)
     rows = data.excerpts if cases is None else data.excerpts[data.excerpts["case"].isin(cases)]
     table = pd.DataFrame({
-        "excerpt" if not fr else "extrait": rows["excerpt_id"],
-        "case" if not fr else "cas": rows["case"],
-        "role (as written)" if not fr else "fonction (telle qu'écrite)": rows["role"],
-        "slide" if not fr else "diapositive": rows["slide"],
-        "theme" if not fr else "thème": [label(t, lang) for t in rows["theme"]],
-        "dimension": [label(d, lang) for d in rows["dimension"]],
-        "steps" if not fr else "étapes": ["; ".join(citing.get(k, [])) or "—"
-                                          for k in rows["excerpt_id"]],
+        i18n.gettext(lang, "excerpt"): rows["excerpt_id"],
+        i18n.gettext(lang, "case"): rows["case"],
+        i18n.gettext(lang, "role (as written)"): rows["role"],
+        i18n.gettext(lang, "slide"): rows["slide"],
+        i18n.gettext(lang, "theme"): [label(t, lang) for t in rows["theme"]],
+        i18n.gettext(lang, "dimension"): [label(d, lang) for d in rows["dimension"]],
+        i18n.gettext(lang, "steps"): ["; ".join(citing.get(k, [])) or "—"
+                                      for k in rows["excerpt_id"]],
     })
-    if show_quotes:
-        table["texte (FR, verbatim)" if fr else "French text (verbatim)"] = rows["text_fr"]
-        table["texte arabe (exposé)" if fr else "Arabic text (talk)"] = (
+    if show_quotes:  # quoted data: the talk's French and its Arabic, never translated
+        table[_("French text (verbatim)")] = rows["text_fr"]
+        table[_("Arabic text (talk)")] = (
             rows["text_ar"].fillna("").astype(str).where(rows["text_ar"].notna(), "—"))
-        table["arabe" if fr else "Arabic"] = [label(s, lang) for s in rows["text_ar_status"]]
+        table[_("Arabic")] = [label(s, lang) for s in rows["text_ar_status"]]
     return table.reset_index(drop=True)
 
 
 def coverage_table(data: GovernanceData, lang: str,
                    cases: list[str] | None = None) -> pd.DataFrame:
     """One row per step (its evidence) and per excerpt (the steps using it, or why unused)."""
-    fr = lang == "fr"
+    _ = partial(i18n.gettext, check_lang(lang))
     steps = data.trajectories if cases is None else data.trajectories[
         data.trajectories["case"].isin(cases)]
     citing = _steps_citing(steps)
-    reason = dict(zip(data.unused["excerpt_id"], data.unused[f"reason_{lang}"], strict=True))
+    reason = dict(zip(data.unused["excerpt_id"], i18n.data_column(data.unused, "reason", lang),
+                      strict=True))
     rows = []
-    for _, step in steps.iterrows():
+    for _row, step in steps.iterrows():
         ids = evidence.split_ids(step["excerpt_ids"])
-        rows.append(("étape" if fr else "step", step["step_id"], "; ".join(ids),
-                     f"ok : {len(ids)} extrait(s)" if fr else f"ok: {len(ids)} excerpt(s)"))
+        status = i18n.ngettext(lang, "ok: {n} excerpt", "ok: {n} excerpts", len(ids))
+        rows.append((_("step"), step["step_id"], "; ".join(ids),
+                     status.format(n=i18n.integer(len(ids), lang))))
     excerpts = data.excerpts if cases is None else data.excerpts[
         data.excerpts["case"].isin(cases)]
     for key in excerpts["excerpt_id"]:
         if key in citing:
-            rows.append(("extrait" if fr else "excerpt", key, "; ".join(citing[key]),
-                         "utilisé" if fr else "used"))
+            rows.append((_("excerpt"), key, "; ".join(citing[key]), _("used")))
         elif key in reason:
-            rows.append(("extrait" if fr else "excerpt", key, "—",
-                         ("non utilisé : " if fr else "unused: ") + reason[key]))
+            rows.append((_("excerpt"), key, "—",
+                         i18n.gettext(lang, "unused: {reason}").format(reason=reason[key])))
         else:  # only reachable when `cases` hides the steps that cite this excerpt
-            rows.append(("extrait" if fr else "excerpt", key, "—",
-                         "cité par un cas non affiché" if fr else "cited by a case not shown"))
-    columns = (["élément", "id", "lien", "statut"] if fr
-               else ["item", "id", "linked to", "status"])
-    return pd.DataFrame(rows, columns=columns)
+            rows.append((_("excerpt"), key, "—", _("cited by a case not shown")))
+    headers = [i18n.gettext(lang, "item"), "id", i18n.gettext(lang, "linked to"),
+               i18n.gettext(lang, "status")]
+    return pd.DataFrame(rows, columns=headers)

@@ -20,7 +20,7 @@ import argparse
 
 import pandas as pd
 
-from analysis import datapackage
+from analysis import datapackage, i18n
 from analysis.errors import reports_errors
 
 RESOURCE = "literature_published_facts"
@@ -45,7 +45,7 @@ def value_text(row: pd.Series, lang: str = "en") -> str:
     """``"> 10 fold ..."`` or the explicit non-value, for a table cell."""
     value = str(row["value"])
     if value == NOT_AVAILABLE:
-        return {"en": "not available", "fr": "non disponible"}[lang]
+        return i18n.gettext(lang, "not available")
     if value == NOT_APPLICABLE:
         return "—"
     comparator = "" if pd.isna(row["comparator"]) or row["comparator"] == "=" else \

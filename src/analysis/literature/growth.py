@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from analysis import i18n
+from analysis.i18n import N_
 from analysis.literature import _nb2
 
 LEVEL = 0.95
@@ -458,40 +460,26 @@ def cagr(year_from: int, count_from: float, year_to: int, count_to: float) -> fl
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE, NOT_TESTABLE = (
     "supported", "not supported", "inconclusive", "not testable with this series")
 
-_SURGE_TEXT = {
-    "en": {
-        "no_break": "no significant change in the growth rate (bootstrap p = {p:.3f}); "
-                    "best break {brk:g}",
-        "far": "break estimated at {brk:g} (95% CI {lo:g}-{hi:g}), more than {near:g} years "
-               "from {year}",
-        "slows": "break near {year} ({brk:g}, 95% CI {lo:g}-{hi:g}) but growth slows after it "
-                 "({before:.0%}/yr before, {after:.0%}/yr after)",
-        "ok": "break at {brk:g} (95% CI {lo:g}-{hi:g}), growth {before:.0%}/yr before and "
-              "{after:.0%}/yr after; bootstrap p = {p:.3f}",
-        "range": "{year} is not inside the series' searchable break range {gfrom:g}-{gto:g}",
-    },
-    "fr": {
-        "no_break": "pas de changement significatif du taux de croissance (p bootstrap = "
-                    "{p:.3f}) ; meilleure rupture {brk:g}",
-        "far": "rupture estimée en {brk:g} (IC 95 % {lo:g}-{hi:g}), à plus de {near:g} ans de "
-               "{year}",
-        "slows": "rupture proche de {year} ({brk:g}, IC 95 % {lo:g}-{hi:g}) mais la croissance "
-                 "ralentit ensuite ({before:.0%}/an avant, {after:.0%}/an après)",
-        "ok": "rupture en {brk:g} (IC 95 % {lo:g}-{hi:g}), croissance {before:.0%}/an avant et "
-              "{after:.0%}/an après ; p bootstrap = {p:.3f}",
-        "range": "{year} n'est pas dans la plage de recherche de rupture de la série "
-                 "({gfrom:g}-{gto:g})",
-    },
+_SURGE_TEXT = {  # English source; translated by the catalogue (i18n.messages)
+    "no_break": N_("no significant change in the growth rate (bootstrap p = {p:.3f}); "
+                   "best break {brk:g}"),
+    "far": N_("break estimated at {brk:g} (95% CI {lo:g}-{hi:g}), more than {near:g} years "
+              "from {year}"),
+    "slows": N_("break near {year} ({brk:g}, 95% CI {lo:g}-{hi:g}) but growth slows after it "
+                "({before:.0%}/yr before, {after:.0%}/yr after)"),
+    "ok": N_("break at {brk:g} (95% CI {lo:g}-{hi:g}), growth {before:.0%}/yr before and "
+             "{after:.0%}/yr after; bootstrap p = {p:.3f}"),
+    "range": N_("{year} is not inside the series' searchable break range {gfrom:g}-{gto:g}"),
 }
 
 
 def surge_claim(year: int, lang: str = "en") -> str:
-    return {"en": f"surge since {year}", "fr": f"essor depuis {year}"}[lang]
+    return i18n.render(lang, "surge since {year}", year=year)
 
 
 def fold_claim(threshold: float, year_from: int, year_to: int, lang: str = "en") -> str:
-    return {"en": f"more than x{threshold:g} between {year_from} and {year_to}",
-            "fr": f"plus de x{threshold:g} entre {year_from} et {year_to}"}[lang]
+    return i18n.render(lang, "more than x{threshold:g} between {year_from} and {year_to}",
+                       threshold=threshold, year_from=year_from, year_to=year_to)
 
 
 @dataclass(frozen=True)
@@ -506,7 +494,7 @@ def surge_verdict(series: str, fit: BreakFit, claimed_year: int = 2015, near: fl
                   alpha: float = 0.05, lang: str = "en") -> Verdict:
     """"Surge since 2015": a significant break, within ``near`` years of 2015, after which
     growth is faster. Significance uses the bootstrap p-value when available."""
-    text = _SURGE_TEXT[lang]
+    text = i18n.messages(_SURGE_TEXT, lang)
     claim = surge_claim(claimed_year, lang)
     p = fit.p_bootstrap if not math.isnan(fit.p_bootstrap) else fit.p_chi2
     values = {"p": p, "brk": fit.break_year, "lo": fit.break_low, "hi": fit.break_high,
@@ -523,17 +511,10 @@ def surge_verdict(series: str, fit: BreakFit, claimed_year: int = 2015, near: fl
     return Verdict(claim, series, SUPPORTED, text["ok"].format(**values))
 
 
-_FOLD_TEXT = {
-    "en": {
-        "untestable": "{missing} outside the series' search window {wfrom}-{wto}",
-        "result": "ratio {ratio:.2f} (95% CI {lo:.2f}-{hi:.2f}), {c1} -> {c2} records; "
-                  "one-sided exact p (ratio > {thr:g}) = {p:.3g}",
-    },
-    "fr": {
-        "untestable": "{missing} hors de la fenêtre de recherche de la série ({wfrom}-{wto})",
-        "result": "rapport {ratio:.2f} (IC 95 % {lo:.2f}-{hi:.2f}), {c1} -> {c2} publications ; "
-                  "p exact unilatéral (rapport > {thr:g}) = {p:.3g}",
-    },
+_FOLD_TEXT = {  # English source; translated by the catalogue (i18n.messages)
+    "untestable": N_("{missing} outside the series' search window {wfrom}-{wto}"),
+    "result": N_("ratio {ratio:.2f} (95% CI {lo:.2f}-{hi:.2f}), {c1} -> {c2} records; "
+                 "one-sided exact p (ratio > {thr:g}) = {p:.3g}"),
 }
 
 
@@ -543,7 +524,7 @@ def tenfold_verdict(series: str, counts: dict[int, int], window: tuple[int, int]
     """"More than x10 between 2015 and 2021": both years must lie inside the search window
     (a year outside it is incomplete, not low). Supported when the CI lies above the
     threshold, not supported when it lies below, inconclusive otherwise."""
-    text = _FOLD_TEXT[lang]
+    text = i18n.messages(_FOLD_TEXT, lang)
     claim = fold_claim(threshold, year_from, year_to, lang)
     missing = [y for y in (year_from, year_to) if not (window[0] <= y <= window[1]
                                                        and y in counts)]

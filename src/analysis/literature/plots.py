@@ -19,51 +19,41 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from analysis import i18n
+from analysis.i18n import N_
 from analysis.literature import facts as facts_mod
 from analysis.literature.report import SeriesResult
 from analysis.literature.series import CountSeries
 
 BAR, LINE, OUTSIDE, FIT, BREAK = "#3b6ea5", "#c8553d", "0.88", "#2a9d8f", "#6a4c93"
 
+#: Figure text in English (the source); :func:`_texts` gives it in the run's language.
 TEXT = {
-    "en": {
-        "year": "Year", "per_year": "Records per year", "cumulative": "Cumulative (search window)",
-        "outside": "outside the search window {w0}–{w1}: incomplete, not a decline",
-        "no_year": "{n} record(s) without a year are not shown.",
-        "source": "Source: {source}",
-        "observed": "observed (fitted years; zeros not drawn on the log scale)",
-        "loglinear": "log-linear {family}: {rate:+.0%}/yr",
-        "segmented": "broken stick ({family}), break {brk:g}",
-        "break_ci": "95% CI of the break year", "claim": "claimed surge year {year}",
-        "fit_title": "Growth fits: {title}",
-        "facts_title": "What the sources publish (quoted; per-year values not available)",
-        "fig": {"sharifi2021_fig1": "Sharifi et al. (2021), Figure 1 — Web of Science, "
-                                    "1991–early 2021",
-                "allam2022_fig2": "Allam et al. (2022), Figure 2 — 'Smart Urban Governance', "
-                                  "Web of Science, 1978–early 2022"},
-        "value": "value", "years": "years",
-    },
-    "fr": {
-        "year": "Année", "per_year": "Notices par an", "cumulative": "Cumul (fenêtre de recherche)",
-        "outside": "hors fenêtre de recherche {w0}–{w1} : incomplet, pas une baisse",
-        "no_year": "{n} notice(s) sans année ne sont pas représentées.",
-        "source": "Source : {source}",
-        "observed": "observé (années ajustées ; zéros non tracés en échelle log)",
-        "loglinear": "log-linéaire {family} : {rate:+.0%}/an",
-        "segmented": "segmenté ({family}), rupture {brk:g}",
-        "break_ci": "IC 95 % de l'année de rupture", "claim": "année de l'essor annoncé {year}",
-        "fit_title": "Ajustements de croissance : {title}",
-        "facts_title": "Ce que publient les sources (citations ; valeurs annuelles non "
-                       "disponibles)",
-        "fig": {"sharifi2021_fig1": "Sharifi et al. (2021), figure 1 — Web of Science, "
-                                    "1991–début 2021",
-                "allam2022_fig2": "Allam et al. (2022), figure 2 — « Smart Urban Governance », "
-                                  "Web of Science, 1978–début 2022"},
-        "value": "valeur", "years": "années",
-    },
+    "year": N_("Year"), "per_year": N_("Records per year"),
+    "cumulative": N_("Cumulative (search window)"),
+    "outside": N_("outside the search window {w0}–{w1}: incomplete, not a decline"),
+    "source": N_("Source: {source}"),
+    "observed": N_("observed (fitted years; zeros not drawn on the log scale)"),
+    "loglinear": N_("log-linear {family}: {rate}/yr"),
+    "segmented": N_("broken stick ({family}), break {brk}"),
+    "break_ci": N_("95% CI of the break year"), "claim": N_("claimed surge year {year}"),
+    "fit_title": N_("Growth fits: {title}"),
+    "facts_title": N_("What the sources publish (quoted; per-year values not available)"),
+    "value": N_("value"), "years": N_("years"),
 }
+#: Model families as the fits name them (shown in legends), marked for the catalogue.
+_FAMILIES = (N_("poisson"), N_("negbin"))
+FIGURE_TITLES = {
+    "sharifi2021_fig1": N_("Sharifi et al. (2021), Figure 1 — Web of Science, 1991–early 2021"),
+    "allam2022_fig2": N_("Allam et al. (2022), Figure 2 — 'Smart Urban Governance', "
+                         "Web of Science, 1978–early 2022"),
+}
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return {key: i18n.gettext(lang, message) for key, message in TEXT.items()}
 
 
 def _wrap(text: str, width: int) -> str:
@@ -81,14 +71,15 @@ def _outside_blocks(years: list[int]) -> list[list[int]]:
     return blocks
 
 
-def _mark_outside(ax, shown: pd.DataFrame, series: CountSeries, text: dict) -> None:
+def _mark_outside(ax, shown: pd.DataFrame, series: CountSeries, text: dict, lang: str) -> None:
     """Hatched band per run of out-of-window years, its counts written vertically inside."""
     outside = shown[~shown["in_search_window"]]
     counts = dict(zip(outside["year"], outside["records"], strict=True))
     for block in _outside_blocks(list(counts)):
         ax.axvspan(block[0] - 0.5, block[-1] + 0.5, facecolor=OUTSIDE, edgecolor="0.55",
                    hatch="///", linewidth=0, zorder=0)
-        listing = ", ".join(f"{y}: {counts[y]}" for y in block)
+        listing = "\n".join(i18n.isolate(f"{y}: {i18n.integer(counts[y], lang)}", lang)
+                            for y in block)
         note = text["outside"].format(w0=series.window[0], w1=series.window[1])
         ax.text(np.mean(block), 0.5, f"{listing}\n{note}", transform=ax.get_xaxis_transform(),
                 ha="center", va="center", rotation=90, fontsize=7, color="0.2",
@@ -102,10 +93,12 @@ def _titles(fig: Figure, ax, series: CountSeries, lang: str, title: str) -> None
 
 
 def _footer(fig: Figure, series: CountSeries, lang: str) -> None:
-    text = TEXT[lang]
-    lines = [text["source"].format(source=series.source)]
+    lines = [i18n.gettext(lang, TEXT["source"]).format(source=i18n.isolate(series.source, lang))]
     if series.no_year:
-        lines.insert(0, text["no_year"].format(n=series.no_year))
+        lines.insert(0, i18n.ngettext(lang, "{n} record without a year is not shown.",
+                                      "{n} records without a year are not shown.",
+                                      series.no_year).format(n=i18n.integer(series.no_year,
+                                                                            lang)))
     fig.text(0.02, -0.02, _wrap(" ".join(lines), 150), fontsize=6.5, color="0.35",
              ha="left", va="top")
 
@@ -113,14 +106,14 @@ def _footer(fig: Figure, series: CountSeries, lang: str) -> None:
 def growth_figure(series: CountSeries, lang: str, year_from: int, year_to: int,
                   log_scale: bool = False) -> Figure:
     """Bars per year and cumulative line; out-of-window years hatched and annotated."""
-    text = TEXT[lang]
+    text = _texts(lang)
     shown = series.with_cumulative()
     shown = shown[(shown["year"] >= year_from) & (shown["year"] <= year_to)]
     inside = shown[shown["in_search_window"]]
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     ax.bar(inside["year"], inside["records"], color=BAR, width=0.75, zorder=2,
            label=text["per_year"])
-    _mark_outside(ax, shown, series, text)
+    _mark_outside(ax, shown, series, text, lang)
     ax.set_xlabel(text["year"])
     ax.set_ylabel(text["per_year"])
     if log_scale:
@@ -134,6 +127,9 @@ def growth_figure(series: CountSeries, lang: str, year_from: int, year_to: int,
     ax2.set_ylabel(text["cumulative"], color=LINE)
     ax2.tick_params(axis="y", colors=LINE)
     ax2.set_ylim(bottom=0)
+    if not log_scale:  # counts in the locale's notation (fr 1 000, en 1,000); years stay plain
+        for axis in (ax.yaxis, ax2.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos: i18n.number(v, lang)))
     handles = [*ax.get_legend_handles_labels()[0], *ax2.get_legend_handles_labels()[0]]
     ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
     _titles(fig, ax, series, lang, series.title[lang])
@@ -144,21 +140,23 @@ def growth_figure(series: CountSeries, lang: str, year_from: int, year_to: int,
 def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: int,
                year_to: int) -> Figure:
     """Observed counts (log scale), log-linear and broken-stick fits, break-year CI."""
-    text = TEXT[lang]
+    text = _texts(lang)
     series = result.series
     shown = series.shown(year_from, year_to)
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     fitted = shown[shown["year"].isin(result.years) & (shown["records"] > 0)]
     ax.scatter(fitted["year"], fitted["records"], color=BAR, zorder=4, label=text["observed"])
-    _mark_outside(ax, shown, series, text)
+    _mark_outside(ax, shown, series, text, lang)
     grid = np.linspace(min(result.years), max(result.years), 200)
     for fit, style in zip(result.fits, (":", "--"), strict=True):
         ax.plot(grid, fit.predict(grid), style, color=FIT, linewidth=1.4,
-                label=text["loglinear"].format(family=fit.family, rate=fit.growth_rate))
+                label=text["loglinear"].format(family=i18n.gettext(lang, fit.family),
+                                             rate=i18n.signed_percent(fit.growth_rate, lang)))
     brk = result.best_break()
     if brk is not None:
         ax.plot(grid, brk.predict(grid), color=BREAK, linewidth=2,
-                label=text["segmented"].format(family=brk.family, brk=brk.break_year))
+                label=text["segmented"].format(family=i18n.gettext(lang, brk.family),
+                                             brk=i18n.year(brk.break_year, lang)))
         ax.axvspan(brk.break_low - 0.1, brk.break_high + 0.1, color=BREAK, alpha=0.12,
                    label=text["break_ci"])
     ax.axvline(claimed_year, color="0.3", linestyle=(0, (1, 2)), linewidth=1,
@@ -175,14 +173,11 @@ def fit_figure(result: SeriesResult, lang: str, claimed_year: int, year_from: in
 
 
 #: How the facts panel labels a quote that is not verbatim, by the text it was read in.
-SUMMARY_LABEL = {
-    "en": {"abstract": "summary of the abstract", "figure caption": "summary of the caption",
-           "talk text": "summary of the talk", "source page": "summary of the source",
-           "compendium": "compendium's note"},
-    "fr": {"abstract": "résumé de l'abstract", "figure caption": "résumé de la légende",
-           "talk text": "résumé de l'intervention", "source page": "résumé de la source",
-           "compendium": "note du compendium"},
-}
+#: How a paraphrase names what it summarises (the facts' ``read_in``), in English.
+SUMMARY_LABEL = {"abstract": N_("summary of the abstract"),
+                 "figure caption": N_("summary of the caption"),
+                 "talk text": N_("summary of the talk"), "source page": N_("summary of the source"),
+                 "compendium": N_("compendium's note")}
 
 
 def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
@@ -191,16 +186,16 @@ def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str
     Only verbatim quotes get quotation marks; a summary is labelled with what it summarises
     (or as the compendium's own note), so the panel never puts words in an author's mouth.
     """
-    open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
+    # TRANSLATORS: how a verbatim quote is enclosed in this language (keep {quote}).
+    quoted = i18n.gettext(lang, "“{quote}”")
     blocks: dict[tuple[str, str, str], list[str]] = {}
     for _, row in rows.iterrows():
         verbatim = str(row["quote_verbatim"]).lower() == "true"
-        quote = (f"{open_q}{row['quote']}{close_q}" if verbatim
-                 else f"[{SUMMARY_LABEL[lang][row['read_in']]}] {row['quote']}")
+        quote = (quoted.format(quote=row["quote"]) if verbatim
+                 else f"[{i18n.gettext(lang, SUMMARY_LABEL[row['read_in']])}] {row['quote']}")
         location = row["location"]
         if location == facts_mod.NOT_AVAILABLE:  # only the source page is known
-            location = {"en": "place in the source not available",
-                        "fr": "emplacement dans la source non disponible"}[lang]
+            location = i18n.gettext(lang, "place in the source not available")
         key = (row["source"], location, quote)
         period = facts_mod.period_text(row)
         value = facts_mod.value_text(row, lang)
@@ -211,10 +206,11 @@ def _fact_blocks(rows: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str
 
 def facts_figure(table: pd.DataFrame, lang: str) -> Figure:
     """The quoted facts about the two published figures, as text (no bars)."""
-    text = TEXT[lang]
+    text = _texts(lang)
     lines: list[tuple[str, dict]] = []  # (text, style) one per printed line
     for key in facts_mod.FIGURES:
-        lines.append((text["fig"][key], {"fontsize": 10, "fontweight": "bold", "x": 0.0}))
+        lines.append((i18n.gettext(lang, FIGURE_TITLES[key]),
+                      {"fontsize": 10, "fontweight": "bold", "x": 0.0}))
         for heading, quote, bullets in _fact_blocks(table[table["figure"] == key], lang):
             lines.append((heading, {"fontsize": 8, "fontweight": "bold", "x": 0.01}))
             for part in textwrap.wrap(quote, 125):
@@ -243,18 +239,12 @@ def alt_growth(series: CountSeries, lang: str, year_from: int, year_to: int) -> 
     outside = series.shown(year_from, year_to)
     outside = outside[~outside["in_search_window"]]
     first, last = rows.iloc[0], rows.iloc[-1]
-    if lang == "fr":
-        text = (f"Diagramme en barres des notices par an de {int(first.year)} à "
-                f"{int(last.year)} ({int(first.records)} puis {int(last.records)}), avec une "
-                f"courbe de cumul atteignant {int(rows['records'].sum())}.")
-        if len(outside):
-            text += (" Les années " + ", ".join(map(str, outside["year"])) +
-                     " sont hors de la fenêtre de recherche : bande hachurée, pas de barre.")
-        return text
-    text = (f"Bar chart of records per year from {int(first.year)} to {int(last.year)} "
-            f"({int(first.records)} to {int(last.records)}), with a cumulative line reaching "
-            f"{int(rows['records'].sum())}.")
+    text = i18n.gettext(lang, "Bar chart of records per year from {y0} to {y1} ({n0} to {n1}), "
+                        "with a cumulative line reaching {total}.").format(
+        y0=int(first.year), y1=int(last.year), n0=i18n.integer(first.records, lang),
+        n1=i18n.integer(last.records, lang), total=i18n.integer(rows["records"].sum(), lang))
     if len(outside):
-        text += (" Years " + ", ".join(map(str, outside["year"])) +
-                 " lie outside the search window: hatched band, no bar.")
+        text += " " + i18n.gettext(lang, "Years {years} lie outside the search window: hatched "
+                                   "band, no bar.").format(years=", ".join(map(str,
+                                                                              outside["year"])))
     return text

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import i18n
 from analysis.errors import ParameterError
+from analysis.i18n import N_
 from analysis.literature import growth
 from analysis.literature.series import CountSeries
 
@@ -196,7 +198,7 @@ def claims_table(results: list[SeriesResult], lang: str = "en") -> pd.DataFrame:
 
 
 def verdict_text(verdict: str, lang: str) -> str:
-    return _VERDICT_FR.get(verdict, verdict) if lang == "fr" else verdict
+    return i18n.gettext(lang, verdict)
 
 
 def counts_table(series: list[CountSeries], year_from: int, year_to: int) -> pd.DataFrame:
@@ -211,48 +213,48 @@ def counts_table(series: list[CountSeries], year_from: int, year_to: int) -> pd.
 
 # --- reading the results in words ---------------------------------------------------------------
 
-_SUMMARY = {
-    "en": {
-        "series": "**{key}** ({y0}–{y1}, {n} years in the search window): the negative-binomial "
-                  "log-linear fit gives {rate:.0f}% a year (95% CI {lo:.0f}–{hi:.0f}%), a "
-                  "doubling time of {dbl:.1f} years; the bibliometrix CAGR is {cagr}.",
-        "break": " The best broken stick puts the change in growth rate at {brk:g} (95% profile "
-                 "CI {blo:g}–{bhi:g}): {before:.0f}% a year before, {after:.0f}% after "
-                 "(bootstrap p = {p:.3f}, B = {b}).",
-        "verdict": "- *{claim}* — **{verdict}**: {evidence}.",
-        "skipped": "**{key}**: too few in-window years for the fits ({why}).",
-        "none": "No series was selected.",
-    },
-    "fr": {
-        "series": "**{key}** ({y0}–{y1}, {n} années dans la fenêtre de recherche) : l'ajustement "
-                  "log-linéaire binomial négatif donne {rate:.0f} % par an (IC 95 % "
-                  "{lo:.0f}–{hi:.0f} %), soit un doublement en {dbl:.1f} ans ; le taux annuel "
-                  "composé (bibliometrix) est {cagr}.",
-        "break": " Le meilleur modèle segmenté place le changement de taux de croissance en "
-                 "{brk:g} (IC 95 % de profil {blo:g}–{bhi:g}) : {before:.0f} % par an avant, "
-                 "{after:.0f} % après (p bootstrap = {p:.3f}, B = {b}).",
-        "verdict": "- *{claim}* — **{verdict}** : {evidence}.",
-        "skipped": "**{key}** : trop peu d'années dans la fenêtre pour les ajustements ({why}).",
-        "none": "Aucune série sélectionnée.",
-    },
+_SUMMARY = {  # English source; translated by the catalogue (i18n.messages)
+    "series": N_("**{key}** ({y0}–{y1}, {n} years in the search window): the negative-binomial "
+                 "log-linear fit gives {rate:.0f}% a year (95% CI {lo:.0f}–{hi:.0f}%), a "
+                 "doubling time of {dbl:.1f} years; the bibliometrix CAGR is {cagr}."),
+    "break": N_(" The best broken stick puts the change in growth rate at {brk:g} (95% profile "
+                "CI {blo:g}–{bhi:g}): {before:.0f}% a year before, {after:.0f}% after "
+                "(bootstrap p = {p:.3f}, B = {b})."),
+    "verdict": N_("- *{claim}* — **{verdict}**: {evidence}."),
+    "skipped": N_("**{key}**: too few in-window years for the fits ({why})."),
+    "none": N_("No series was selected."),
 }
-_VERDICT_FR = {growth.SUPPORTED: "confirmée", growth.NOT_SUPPORTED: "non confirmée",
-               growth.INCONCLUSIVE: "non tranchée",
-               growth.NOT_TESTABLE: "non testable avec cette série"}
+#: Column codes of the tables of notebook 01, marked for the catalogue (headers in fr/ar).
+_COLUMNS = (N_("series"), N_("model"), N_("years"), N_("n_years"), N_("growth_pct_per_year"),
+            N_("growth_ci_low"), N_("growth_ci_high"), N_("doubling_years"),
+            N_("doubling_ci_low"), N_("doubling_ci_high"), N_("nb_alpha"),
+            N_("pearson_dispersion"), N_("cagr_pct_bibliometrix"), N_("break_search"),
+            N_("break_year"), N_("break_ci_low"), N_("break_ci_high"), N_("ci_at_search_edge"),
+            N_("growth_before_pct"), N_("growth_after_pct"), N_("lr_statistic"),
+            N_("p_chi2_approx"), N_("p_bootstrap"), N_("n_bootstrap"), N_("year_from"),
+            N_("year_to"), N_("count_from"), N_("count_to"), N_("fold_change"), N_("ci_low"),
+            N_("ci_high"), N_("claim"), N_("verdict"), N_("evidence"), N_("year"),
+            N_("records"), N_("in_search_window"), N_("cumulative"), N_("fact_id"),
+            N_("source"), N_("location"), N_("quantity"), N_("comparator"), N_("unit"),
+            N_("quote"))
+#: Verdict codes, marked so that the catalogue lists them (their English text is the code).
+_VERDICTS = (N_("supported"), N_("not supported"), N_("inconclusive"),
+             N_("not testable with this series"))
 
 
 def summary_markdown(results: list[SeriesResult], lang: str = "en") -> str:
     """Sentences computed from the results, so the reading follows the data."""
-    text = _SUMMARY[lang]
+    text = i18n.messages(_SUMMARY, lang)
     if not results:
-        return text["none"]
+        return str(text["none"])
     parts = []
     for res in results:
         nb = next((f for f in res.fits if f.family == "negbin"), None)
         if nb is None:
             parts.append(text["skipped"].format(key=res.series.key, why=res.skipped))
         else:
-            cagr = "n/a" if math.isnan(res.cagr) else f"{100 * res.cagr:.0f}%"
+            cagr = (i18n.gettext(lang, "n/a") if math.isnan(res.cagr)
+                    else i18n.percent(res.cagr, lang, 0))
             para = text["series"].format(
                 key=res.series.key, y0=nb.year_from, y1=nb.year_to, n=nb.n_years,
                 rate=100 * nb.growth_rate, lo=100 * nb.growth_low, hi=100 * nb.growth_high,

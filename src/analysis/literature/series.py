@@ -28,29 +28,16 @@ import pandas as pd
 
 from analysis import datapackage, paths
 from analysis.errors import DataError, ParameterError
+from analysis.i18n import Text
 from analysis.literature import corpus
 from analysis.pipeline import trace
 
 CORPUS_SERIES = tuple(corpus.SERIES)
 
-_NOT_WOS = {
-    "en": "not the Web of Science corpus of {paper}",
-    "fr": "pas le corpus Web of Science de {paper}",
-}
 _PAPER = {"corpus_all": "Sharifi et al. 2021", "corpus_governance": "Allam et al. 2022"}
 _CORPUS_TITLE = {
-    "corpus_all": {"en": "Smart-city articles per year",
-                   "fr": "Articles « smart city » par an"},
-    "corpus_governance": {"en": "Smart-city articles mentioning governance, per year",
-                          "fr": "Articles « smart city » mentionnant la gouvernance, par an"},
-}
-_CORPUS_ORIGIN = {
-    "en": "Independent corpus (yusufbzk/SLR-Text-Mining, Citavi export, {w0}–{w1})",
-    "fr": "Corpus indépendant (yusufbzk/SLR-Text-Mining, export Citavi, {w0}–{w1})",
-}
-_GOVERNANCE_NOTE = {
-    "en": "subset: 'governance' in title or abstract",
-    "fr": "sous-ensemble : « governance » dans le titre ou le résumé",
+    "corpus_all": Text("Smart-city articles per year"),
+    "corpus_governance": Text("Smart-city articles mentioning governance, per year"),
 }
 
 
@@ -65,8 +52,8 @@ class CountSeries:
     """
 
     key: str
-    title: dict[str, str]
-    origin: dict[str, str]
+    title: Text
+    origin: Text
     source: str
     counts: pd.DataFrame
     window: tuple[int, int]
@@ -121,12 +108,13 @@ def corpus_series(key: str) -> CountSeries:
     rows = counts[counts["series"] == key]
     dated = rows[rows["year"].notna()]
     per_year = dict(zip(dated["year"].astype(int), dated["records"].astype(int), strict=True))
-    origin = {}
-    for lang in ("en", "fr"):
-        text = _CORPUS_ORIGIN[lang].format(w0=window[0], w1=window[1])
-        if key == "corpus_governance":
-            text += f"; {_GOVERNANCE_NOTE[lang]}"
-        origin[lang] = f"{text} — {_NOT_WOS[lang].format(paper=_PAPER[key])}"
+    corpus_text = Text("Independent corpus (yusufbzk/SLR-Text-Mining, Citavi export, {w0}–{w1})",
+                       w0=window[0], w1=window[1])
+    if key == "corpus_governance":
+        corpus_text = Text("{corpus}; subset: 'governance' in title or abstract",
+                           corpus=corpus_text)
+    origin = Text("{corpus} — not the Web of Science corpus of {paper}", corpus=corpus_text,
+                  paper=_PAPER[key])
     return CountSeries(
         key=key, title=_CORPUS_TITLE[key], origin=origin, window=window,
         counts=_frame(per_year, window),
@@ -164,16 +152,12 @@ def openalex_series(path: Path) -> CountSeries:
     trace.record_input(path, resource="openalex_snapshot")
     name = path.stem.split("_")[0]
     query = snap["query"]
-    origin = {
-        "en": f"Independent OpenAlex series (query {query}, retrieved {retrieved}, CC0) — "
-              "not the Web of Science corpus of Sharifi et al. 2021 or Allam et al. 2022",
-        "fr": f"Série OpenAlex indépendante (requête {query}, extraite le {retrieved}, CC0) — "
-              "pas le corpus Web of Science de Sharifi et al. 2021 ni d'Allam et al. 2022",
-    }
+    origin = Text("Independent OpenAlex series (query {query}, retrieved {retrieved}, CC0) — "
+                  "not the Web of Science corpus of Sharifi et al. 2021 or Allam et al. 2022",
+                  query=query, retrieved=retrieved)
     return CountSeries(
         key=f"openalex:{name}", origin=origin, window=window, counts=_frame(per_year, window),
-        title={"en": f"OpenAlex works per year ({name})",
-               "fr": f"Travaux OpenAlex par an ({name})"},
+        title=Text("OpenAlex works per year ({name})", name=name),
         source=f"{paths.relative(path)} ({snap['url']}, retrieved {snap['retrieved']}, CC0)",
     )
 
@@ -273,15 +257,12 @@ def export_series(files: list[str | Path], window: tuple[int, int] | None = None
     years = list(report.per_year)
     window = window or (min(years), max(years))
     names = ", ".join(Path(f).name for f in files)
-    origin = {
-        "en": f"Researcher's export ({names}; {stats.removed} duplicates removed) — identical "
-              "to a published figure only with the paper's query, database and search date",
-        "fr": f"Export du chercheur ({names} ; {stats.removed} doublons retirés) — identique à "
-              "une figure publiée seulement avec la requête, la base et la date de l'article",
-    }
+    origin = Text("Researcher's export ({names}; {removed} duplicates removed) — identical "
+                  "to a published figure only with the paper's query, database and search date",
+                  names=names, removed=stats.removed)
     return CountSeries(
         key="export", origin=origin, window=window, counts=_frame(report.per_year, window),
-        title={"en": "Records per year in your export", "fr": "Notices par an dans votre export"},
+        title=Text("Records per year in your export"),
         no_year=report.without_year, source=f"researcher's export files: {names}",
     )
 

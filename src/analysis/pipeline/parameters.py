@@ -27,6 +27,17 @@ from typing import Any
 from analysis.errors import ParameterError
 
 _CHOICES = re.compile(r"#\s*one of:\s*(?P<values>.+)$")
+#: ``# one of: the languages in locales/``: the choices are the catalogue's languages.
+LANGUAGES_CHOICE = "the languages in locales/"
+
+
+def _choices(text: str) -> tuple[str, ...]:
+    """The allowed values of a ``# one of:`` comment (the catalogue's, for languages)."""
+    if text.strip().startswith(LANGUAGES_CHOICE):
+        from analysis import i18n
+
+        return i18n.languages()
+    return tuple(v.strip() for v in text.split(","))
 _RANGE = re.compile(r"#.*\brange:\s*(?P<low>-?[0-9.]+)?\s*\.\.\s*(?P<high>-?[0-9.]+)?")
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -95,7 +106,7 @@ def declared(notebook: Path) -> dict[str, Parameter]:
             raise ParameterError(f"{notebook}, cell {index}, line {node.lineno}: default of "
                                  f"'{node.targets[0].id}' must be a literal") from exc
         match = _CHOICES.search(lines[node.lineno - 1])
-        choices = tuple(v.strip() for v in match["values"].split(",")) if match else ()
+        choices = _choices(match["values"]) if match else ()
         name = node.targets[0].id
         found[name] = Parameter(name, default, choices, node.lineno,
                                 _range_of(lines[node.lineno - 1]))

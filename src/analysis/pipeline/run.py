@@ -27,6 +27,7 @@ from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, ParameterError, reports_errors
 from analysis.fileio import private_folder, read_utf8, write_text
+from analysis.i18n import notebooks as i18n_notebooks
 from analysis.pipeline import parameters, trace
 from analysis.pipeline.makesyntax import escape_path
 from analysis.pipeline.normalise import dumps, kernel_seconds, normalise
@@ -50,14 +51,16 @@ def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
 
 def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str]) -> None:
     skip_unused_imports()
+    import nbformat
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
-    try:
-        papermill.execute_notebook(str(notebook), str(out), parameters=params,
+    try:  # the markdown in the run's language; an unknown language stops here, before a kernel
+        source = nbformat.from_dict(i18n_notebooks.localised(notebook, params))
+        papermill.execute_notebook(source, str(out), parameters=params,
                                    kernel_name="python3", cwd=str(notebook.parent),
                                    progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:

@@ -27,11 +27,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 CANDIDATES = ("chromium", "chromium-browser")
 PAGE_TIMEOUT_MS = 30_000
 
-_PAGE_STATE_JS = """() => ({
-  images: Array.from(document.images).map(img => ({
-    src: img.getAttribute('src'), complete: img.complete, width: img.naturalWidth})),
-  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
-})"""
+_PAGE_STATE_JS = """async () => {
+  await document.fonts.ready;
+  return {
+    images: Array.from(document.images).map(img => ({
+      src: img.getAttribute('src'), complete: img.complete, width: img.naturalWidth})),
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    dir: document.documentElement.dir, lang: document.documentElement.lang,
+    fonts: Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family),
+  };
+}"""
+#: Right-to-left pages must be drawn in the bundled font, not whatever the system has.
+RTL_FONT = "Amiri"
 
 
 def find_chromium() -> str | None:
@@ -86,6 +93,9 @@ def _check_page(page, watcher: _Watcher, url: str, root: Path) -> list[str]:  # 
     for img in state["images"]:
         if not img["complete"] or img["width"] == 0:
             problems.append(f"image did not load: {img['src']}")
+    if state["dir"] == "rtl" and not any(RTL_FONT in f for f in state["fonts"]):
+        problems.append(f"right-to-left page ({state['lang']}) without the bundled font "
+                        f"{RTL_FONT} loaded (loaded: {', '.join(state['fonts']) or 'none'})")
     for link in sorted(set(state["links"])):
         target, problem = _file_target(link, root)
         if problem:

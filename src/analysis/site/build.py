@@ -14,25 +14,29 @@ import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from analysis import i18n
 from analysis.errors import Problems
 from analysis.fileio import private_folder, sweep_abandoned
-from analysis.site import bibliography, check, notebooks
+from analysis.i18n import N_
+from analysis.site import bibliography, check, fonts, notebooks
 from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
 
-SITE_TITLE = "Smart City policies and public value: a reproducible compendium"
-INTRO = ("A reproducible compendium of Pascal Frucquet's 2024 talk on Smart City and "
-         "Territoires Connectés policies and the creation of public value: each figure and "
-         "table is recomputed from versioned data by one of the notebooks below.")
+SITE_TITLE = N_("Smart City policies and public value: a reproducible compendium")
+INTRO = N_("A reproducible compendium of Pascal Frucquet's 2024 talk on Smart City and "
+           "Territoires Connectés policies and the creation of public value: each figure and "
+           "table is recomputed from versioned data by one of the notebooks below.")
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-NAV = (("index.html", "Home"), ("gallery.html", "Figures and tables"), ("data.html", "Data"),
-       ("bibliography.html", "Bibliography"), ("build.html", "Build"))
+NAV = (("index.html", N_("Home")), ("gallery.html", N_("Figures and tables")),
+       ("data.html", N_("Data")), ("bibliography.html", N_("Bibliography")),
+       ("build.html", N_("Build")))
+PAGES = tuple(href for href, _label in NAV)
 
 
 @dataclass
@@ -80,9 +84,13 @@ class _Writer:
                        "build_date": site.build_date, "notebook_css": False, "lang": None,
                        "commit": site.manifest.get("git_commit", "not recorded")}
 
-    def page(self, rel: str, template: str, **context: object) -> None:
+    def page(self, rel: str, template: str, lang: str | None = None,
+             switch: list[tuple[str, str, str]] | None = None, **context: object) -> None:
+        """Render one page in ``lang`` (English when the run has no catalogued language)."""
         depth = rel.count("/")
-        values = {**self.common, "root": "../" * depth, "current": rel, **context}
+        lang = lang if lang in i18n.languages() else i18n.SOURCE_LANG
+        values = {**self.common, "root": "../" * depth, "current": rel, **context,
+                  **_language_context(lang, switch or _page_switch(rel))}
         text = self.env.get_template(template).render(**values)
         self.write(rel, text.encode("utf-8"))
         self.pages += 1
@@ -97,6 +105,43 @@ class _Writer:
 
     def copy(self, source: Path, rel: str) -> None:
         self.write(rel, source.read_bytes())
+
+
+def page_name(href: str, lang: str) -> str:
+    """``gallery.html`` in ``lang``: ``gallery.fr.html`` (English keeps the plain name)."""
+    return href if lang == i18n.SOURCE_LANG else href.replace(".html", f".{lang}.html")
+
+
+def _language_context(lang: str, switch: list[tuple[str, str, str]]) -> dict[str, object]:
+    """What every template needs to speak ``lang``: ``_``, ``lang``/``dir`` and page links."""
+    def translate(message: str, **values: object) -> str:
+        return i18n.render(lang, message, **values)
+
+    return {"_": translate, "page_lang": i18n.html_lang(lang), "page_dir": i18n.direction(lang),
+            "href": lambda page: page_name(page, lang), "switch": switch,
+            "site_title": translate(SITE_TITLE)}
+
+
+def _autonym(lang: str) -> str:
+    """A language's own name for itself (CLDR): English, français, العربية."""
+    return i18n.locale(lang).get_language_name(i18n.locale(lang)) or lang
+
+
+def _page_switch(rel: str) -> list[tuple[str, str, str]]:
+    """(language, its name, href) of the same site page in every language."""
+    base = rel.split(".", 1)[0] + ".html"
+    return [(lang, _autonym(lang), page_name(base, lang)) for lang in i18n.languages()]
+
+
+def _run_switch(run: Run, runs: list[Run], folder: str) -> list[tuple[str, str, str]]:
+    """The same notebook's runs in each other language (first run of each language)."""
+    found: dict[str, Run] = {}
+    for other in runs:
+        if other.notebook == run.notebook and other.lang in i18n.languages():
+            found.setdefault(other.lang, other)
+    found[run.lang or i18n.SOURCE_LANG] = run
+    return [(lang, _autonym(lang), f"{folder}/{found[lang].name}.html")
+            for lang in i18n.languages() if lang in found]
 
 
 def _citations(site: Site) -> dict[str, list[tuple[str, str]]]:
@@ -117,7 +162,7 @@ def _citations(site: Site) -> dict[str, list[tuple[str, str]]]:
 
 
 def _notebook_pages(w: _Writer, run: Run, made: list[Artifact],
-                    figure_by_sha: dict[str, Artifact]) -> list[str]:
+                    figure_by_sha: dict[str, Artifact], runs: list[Run]) -> list[str]:
     """Report and full page of one run; returns the generic alt texts it had to use."""
     figures = [a for a in made if a.kind == "figure"]
     generic: list[str] = []
@@ -130,7 +175,8 @@ def _notebook_pages(w: _Writer, run: Run, made: list[Artifact],
         kind = "report" if report else "notebook"
         w.page(f"{folder}/{run.name}.html", "notebook.html.j2", body=Markup(body), run=run,
                report=report, made=made, title=title, has_heading="<h1" in body,
-               page_title=f"{title} ({run.name}, {kind})", notebook_css=True, lang=run.lang)
+               page_title=f"{title} ({run.name}, {kind})", notebook_css=True, lang=run.lang,
+               switch=_run_switch(run, runs, folder))
         for name, data in sorted(ctx.images.items()):
             w.write(f"notebooks/{name}", data)
         generic = ctx.generic_alt
@@ -184,7 +230,7 @@ def _render_notebooks(w: _Writer, site: Site, src: Sources) -> list[str]:
     generic: list[str] = []
     for run in site.runs:
         made = [a for a in [*site.figures, *site.tables] if a.run is run]
-        generic += _notebook_pages(w, run, made, figure_by_sha)
+        generic += _notebook_pages(w, run, made, figure_by_sha, site.runs)
     return generic
 
 
@@ -196,25 +242,36 @@ def _copy_all(w: _Writer, site: Site, src: Sources) -> None:
         w.copy(src.crate, "ro-crate-metadata.json")
     w.write("static/site.css", (STATIC / "site.css").read_bytes())
     w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
+    if any(i18n.is_rtl(lang) for lang in i18n.languages()):
+        for name, data in fonts.web_fonts(src.build):
+            w.write(f"static/fonts/{name}", data)
 
 
 def _render_pages(w: _Writer, site: Site) -> None:
+    """The five site pages, once per language (``index.html``, ``index.fr.html``, ...)."""
     by_notebook: dict[str, list[Run]] = defaultdict(list)
     for run in site.runs:
         by_notebook[run.notebook].append(run)
     inputs = {run.name: [r for r in site.resources if run in r.runs] for run in site.runs}
     refs = sorted(w.refs.values(), key=lambda r: r.sort_key)
-    w.page("index.html", "index.html.j2", page_title="Home", intro=INTRO,
-           notebooks=sorted(by_notebook.items()), figures=site.figures, tables=site.tables)
-    w.page("gallery.html", "gallery.html.j2", page_title="Figures and tables",
-           figures=site.figures, tables=site.tables, inputs=inputs)
-    w.page("data.html", "data.html.j2", page_title="Data", package=site.package,
-           resources=site.resources, other_inputs=site.other_inputs)
-    w.page("build.html", "build.html.j2", page_title="Build", manifest=site.manifest,
-           runs=site.runs, artifacts=_artifact_rows(site, w.root),
-           crate=(w.root / "ro-crate-metadata.json").is_file())
-    w.page("bibliography.html", "bibliography.html.j2", page_title="Bibliography",
-           cited=[r for r in refs if r.cited_in], uncited=[r for r in refs if not r.cited_in])
+    for lang in i18n.languages():
+        _ = partial(i18n.gettext, lang)
+        titles = {nb: next((r.title for r in runs if r.lang == lang), runs[0].title)
+                  for nb, runs in by_notebook.items()}  # each notebook named in this language
+        w.page(page_name("index.html", lang), "index.html.j2", lang, page_title=_("Home"),
+               intro=_(INTRO), notebooks=sorted(by_notebook.items()), titles=titles,
+               figures=site.figures, tables=site.tables)
+        w.page(page_name("gallery.html", lang), "gallery.html.j2", lang,
+               page_title=_("Figures and tables"), figures=site.figures, tables=site.tables,
+               inputs=inputs)
+        w.page(page_name("data.html", lang), "data.html.j2", lang, page_title=_("Data"),
+               package=site.package, resources=site.resources, other_inputs=site.other_inputs)
+        w.page(page_name("build.html", lang), "build.html.j2", lang, page_title=_("Build"),
+               manifest=site.manifest, runs=site.runs, artifacts=_artifact_rows(site, w.root),
+               crate=(w.root / "ro-crate-metadata.json").is_file())
+        w.page(page_name("bibliography.html", lang), "bibliography.html.j2", lang,
+               page_title=_("Bibliography"), cited=[r for r in refs if r.cited_in],
+               uncited=[r for r in refs if not r.cited_in])
 
 
 def _swap(new: Path, out: Path) -> None:

@@ -32,6 +32,7 @@ from nbconvert.filters.highlight import Highlight2HTML  # noqa: E402
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # noqa: E402
 from nbconvert.preprocessors import Preprocessor  # noqa: E402
 
+from analysis import i18n  # noqa: E402
 from analysis.site.bibliography import Reference, cited_keys, link_markdown  # noqa: E402
 from analysis.site.model import Artifact, Run, SiteError  # noqa: E402
 
@@ -159,8 +160,9 @@ def _alt(ctx: Context, output, raw: bytes, saved: list[Artifact], nth: int,  # n
         figure = saved[min(nth, len(saved) - 1)]
     if figure is not None:
         return figure.meta.get("alt") or figure.meta.get("caption") or figure.name
-    text = (f"Image output of cell {index + 1} of run {ctx.run.name}; the notebook gives no "
-            "description for it")
+    lang = ctx.run.lang if ctx.run.lang in i18n.languages() else i18n.SOURCE_LANG
+    text = i18n.render(lang, "Image output of cell {cell} of run {run}; the notebook gives no "
+                       "description for it", cell=index + 1, run=ctx.run.name)
     ctx.generic_alt.append(text)
     return text
 
