@@ -31,6 +31,7 @@ SPARK_STAMP := $(VENV)/.spark-installed
 DATA_OK := $(BUILD)/.data-ok
 RUN := $(PY) -m analysis.pipeline.run
 MANIFEST := $(BUILD)/MANIFEST.json
+I18N_REPORT := $(BUILD)/i18n-report.txt
 CRATE := $(BUILD)/ro-crate-metadata.json
 SITE_INDEX := $(BUILD)/html/index.html
 
@@ -62,7 +63,7 @@ ifeq ($(filter help clean lock env,$(MAKECMDGOALS)),)
 include $(BUILD)/runs.mk
 endif
 
-all: $(EXECUTED) $(MANIFEST) $(CRATE) html i18n-report ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
+all: $(EXECUTED) $(MANIFEST) $(CRATE) html $(I18N_REPORT) ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
@@ -136,6 +137,11 @@ bench: all ## Measure set-up, build, no-op, per-notebook, importer and site timi
 .PHONY: i18n-report i18n-update
 i18n-report: $(ENV_STAMP) ## Say which catalogue entries and notebook paragraphs are untranslated
 	@$(PY) -m analysis.i18n report
+
+# `make all` reports once per change of a catalogue or a notebook, so a no-op stays instant.
+$(I18N_REPORT): $(wildcard locales/*.pot locales/*/LC_MESSAGES/*.po) $(NOTEBOOK_FILES) $(ENV_STAMP)
+	@mkdir -p $(@D)
+	@$(PY) -m analysis.i18n report | tee $@.tmp && mv $@.tmp $@
 
 i18n-update: $(ENV_STAMP) ## Re-extract every message into locales/*.pot and merge into each .po
 	$(PY) -m analysis.i18n update
