@@ -15,8 +15,10 @@ PAGES = ("data", "build", "bibliography")
 #: Elements whose text is code, a path, a hash or data, never translated.
 DATA_TAGS = {"code", "pre", "script", "style", "bdi"}
 DATA_CLASSES = {"url", "sha", "reference"}
-#: Names that read the same in every language (the test tree's citation label, two products).
-NAMES = {"Smith and Dupont 2020", "Python", "RO-Crate"}
+#: Names that read the same in every language (the test tree's citation label, two products,
+#: the gallery's file formats).
+NAMES = {"Smith and Dupont 2020", "Python", "RO-Crate", "CSV", "HTML", "JSON", "MD", "PDF", "PNG",
+         "SVG", "TEX"}
 #: English labels each page shows (checked there first), and never on its fr or ar version.
 LABELS = {
     "data": ["Resource", "File", "Description", "Sources", "Licence", "Used by", "Column",
@@ -102,7 +104,7 @@ def test_no_english_label_is_left_on_a_translated_page(built, name, lang):
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", ["index", "gallery", *PAGES])
 def test_every_text_shared_with_the_english_page_is_a_name_or_data(built, name, lang):
     english = set(text_nodes(page(built, name, "en")))
     shared = sorted(t for t in english & set(text_nodes(page(built, name, lang)))
