@@ -1,6 +1,7 @@
 """A small build tree with the shape the pipeline writes (test data, not project data).
 
-Two runs of one notebook (en, fr), a figure and a table per run, one data resource, a
+Three runs of one notebook (en, fr, ar), a figure and a table per run, one data resource (and
+one declared but missing and unused), a
 bibliography with a complete, an incomplete and an uncited entry, and a manifest tying them.
 """
 
@@ -124,8 +125,12 @@ def make_tree(base: Path) -> Sources:
                      "page": "p. 7", "path": "https://example.org/data"}],
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
     }
+    missing = {"name": "demo_missing", "path": "demo/missing.csv", "title": "Missing values",
+               "sources": [], "licenses": []}  # declared, never written, read by no run
     _json(data / "datapackage.json", {"name": "demo", "title": "Demo package",
-                                      "description": "Test package.", "resources": [resource]})
+                                      "description": "Test package.",
+                                      "licenses": [{"name": "CC-BY-4.0", "title": "Test licence"}],
+                                      "resources": [resource, missing]})
     (root / "references.bib").write_text(BIB, encoding="utf-8")
     runs, artifacts = [], []
     for lang in ("en", "fr", "ar"):

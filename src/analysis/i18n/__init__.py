@@ -335,12 +335,17 @@ class _LocaleFormatter(string.Formatter):
         return isolate(("+" if match["sign"] and value >= 0 else "") + text, self.lang)
 
 
-def render(lang: str, message: str, /, **values: object) -> str:
-    """``message`` translated into ``lang``, its fields filled in with ``lang``'s numbers."""
-    translated = gettext(lang, message)
+def fill(lang: str, translated: str, /, **values: object) -> str:
+    """An already translated message (``ngettext``'s form, or escaped HTML) with its fields
+    filled in with ``lang``'s numbers."""
     if lang == SOURCE_LANG:
         return translated.format(**values)
     return _LocaleFormatter(lang).format(translated, **values)
+
+
+def render(lang: str, message: str, /, **values: object) -> str:
+    """``message`` translated into ``lang``, its fields filled in with ``lang``'s numbers."""
+    return fill(lang, gettext(lang, message), **values)
 
 
 class Message:

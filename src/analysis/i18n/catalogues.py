@@ -22,9 +22,10 @@ from analysis import i18n, paths
 from analysis.i18n import notebooks
 
 #: Babel keyword specs: ``gettext(lang, message)`` → the message is argument 2; ``_`` and
-#: ``N_`` take the message alone (``_ = partial(i18n.gettext, lang)``).
+#: ``N_`` take the message alone (``_ = partial(i18n.gettext, lang)``); the site templates'
+#: ``_n(singular, plural, n)`` takes a plural pair first.
 KEYWORDS = {"gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3), "N_": None,
-            "_": None, "Text": None,
+            "_": None, "_n": (1, 2), "Text": None,
             "render": (2,)}
 #: Data columns whose English text is ours and is translated through the catalogue.
 DATA_FIELDS = {

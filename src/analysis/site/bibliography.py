@@ -77,7 +77,8 @@ class Reference:
     sort_key: tuple
     incomplete: bool
     missing: list[str] = field(default_factory=list)
-    cited_in: list[tuple[str, str]] = field(default_factory=list)  # (page href, page title)
+    #: (page, #fragment, kind, name) of each place citing it (see site.build._citations)
+    cited_in: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:

@@ -18,7 +18,7 @@ from functools import cache, partial
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from analysis import i18n
 from analysis.errors import Problems
@@ -37,6 +37,11 @@ NAV = (("index.html", N_("Home")), ("gallery.html", N_("Figures and tables")),
        ("data.html", N_("Data")), ("bibliography.html", N_("Bibliography")),
        ("build.html", N_("Build")))
 PAGES = tuple(href for href, _label in NAV)
+#: The language of datapackage.json's titles and descriptions (shown as data, untranslated).
+DATA_LANG = i18n.SOURCE_LANG
+#: What a citation's place is called on the bibliography page ("report demo-en").
+PLACE_KINDS = {"report": N_("report"), "figure": N_("figure"), "table": N_("table"),
+               "data": N_("data")}
 
 
 @dataclass
@@ -82,7 +87,8 @@ class _Writer:
         self.env = _jinja()
         self.common = {"refs": refs, "site_title": SITE_TITLE, "nav": NAV,
                        "build_date": site.build_date, "notebook_css": False, "lang": None,
-                       "commit": site.manifest.get("git_commit", "not recorded")}
+                       "site_pages": PAGES,
+                       "commit": site.manifest.get("git_commit")}
 
     def page(self, rel: str, template: str, lang: str | None = None,
              switch: list[tuple[str, str, str]] | None = None, **context: object) -> None:
@@ -112,12 +118,29 @@ def page_name(href: str, lang: str) -> str:
     return href if lang == i18n.SOURCE_LANG else href.replace(".html", f".{lang}.html")
 
 
-def _language_context(lang: str, switch: list[tuple[str, str, str]]) -> dict[str, object]:
-    """What every template needs to speak ``lang``: ``_``, ``lang``/``dir`` and page links."""
-    def translate(message: str, **values: object) -> str:
-        return i18n.render(lang, message, **values)
+def _markup(lang: str, translated: str, values: dict[str, object]) -> Markup:
+    """A translated message as HTML: its text escaped, its fields escaped unless already HTML,
+    its numbers written by ``lang``'s locale (as Jinja's own i18n extension does)."""
+    safe = {k: v if isinstance(v, (Markup, int, float)) else escape(v) for k, v in values.items()}
+    return Markup(i18n.fill(lang, str(escape(translated)), **safe))
 
-    return {"_": translate, "page_lang": i18n.html_lang(lang), "page_dir": i18n.direction(lang),
+
+def _language_context(lang: str, switch: list[tuple[str, str, str]]) -> dict[str, object]:
+    """What every template needs to speak ``lang``: ``_``, ``_n`` (plurals), ``lang``/``dir``,
+    the attributes of an English data run, and the page's links in every language."""
+    def translate(message: str, **values: object) -> Markup:
+        return _markup(lang, i18n.gettext(lang, message), values)
+
+    def plural(singular: str, plural: str, n: int, **values: object) -> Markup:
+        """``{n}`` is the count in ``lang``'s digits; the form is chosen by ``lang``'s rules."""
+        count = i18n.isolate(i18n.integer(n, lang), lang)
+        return _markup(lang, i18n.ngettext(lang, singular, plural, n), {**values, "n": count})
+
+    data_attrs = "" if lang == DATA_LANG else f' lang="{i18n.html_lang(DATA_LANG)}" dir="ltr"'
+    # TRANSLATORS: what separates the names of a list (runs, figures, files).
+    comma = translate(N_(", "))
+    return {"_": translate, "_n": plural, "comma": comma, "page_lang": i18n.html_lang(lang),
+            "page_dir": i18n.direction(lang), "data_attrs": Markup(data_attrs),
             "href": lambda page: page_name(page, lang), "switch": switch,
             "site_title": translate(SITE_TITLE)}
 
@@ -144,20 +167,22 @@ def _run_switch(run: Run, runs: list[Run], folder: str) -> list[tuple[str, str, 
             for lang in i18n.languages() if lang in found]
 
 
-def _citations(site: Site) -> dict[str, list[tuple[str, str]]]:
-    """Where each key is cited: (page href from the site root, page label), sorted, unique."""
-    places: dict[str, set[tuple[str, str]]] = defaultdict(set)
+def _citations(site: Site) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Where each key is cited: (page from the site root, #fragment, kind of page, its name),
+    sorted, unique. The kind is one of :data:`PLACE_KINDS` (translated where it is shown); a
+    site page (``gallery.html``) is linked in the bibliography page's language."""
+    places: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
     for run in site.runs:
         for key in notebooks.citations(run.nb):
-            places[key].add((f"reports/{run.name}.html", f"report {run.name}"))
+            places[key].add((f"reports/{run.name}.html", "", "report", run.name))
     for art in [*site.figures, *site.tables]:
         for text in (art.meta.get("caption", ""), art.meta.get("source", "")):
             for key in bibliography.cited_keys(text):
-                places[key].add((f"gallery.html#{art.anchor}", f"{art.kind} {art.name}"))
+                places[key].add(("gallery.html", f"#{art.anchor}", art.kind, art.name))
     for res in site.resources:
         for source in res.desc.get("sources", []):
             if source.get("citekey"):
-                places[source["citekey"]].add((f"data.html#res-{res.name}", f"data {res.name}"))
+                places[source["citekey"]].add(("data.html", f"#res-{res.name}", "data", res.name))
     return {key: sorted(value) for key, value in sorted(places.items())}
 
 
@@ -298,10 +323,11 @@ def _prepare(src: Sources, clock: _Clock) -> tuple[Site, dict[str, bibliography.
     for run in site.runs:
         run.nb = notebooks.read(run.executed)
     cited = _citations(site)
-    bibliography.check_cited({k: [label for _, label in v] for k, v in cited.items()}, refs,
-                             src.bib)
+    bibliography.check_cited({k: [f"{kind} {name}" for *_, kind, name in v]
+                              for k, v in cited.items()}, refs, src.bib)
     for key, places in cited.items():
-        refs[key].cited_in = places
+        refs[key].cited_in = [(page, fragment, PLACE_KINDS[kind], name)
+                              for page, fragment, kind, name in places]
     clock.lap("read notebooks")
     return site, refs
 

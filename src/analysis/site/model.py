@@ -77,7 +77,8 @@ class Run:
 
     @property
     def parameter_text(self) -> str:
-        return ", ".join(f"{k}={v!r}" for k, v in sorted(self.parameters.items())) or "none"
+        """``lang='fr'`` (code, never translated); empty when the run has no parameters."""
+        return ", ".join(f"{k}={v!r}" for k, v in sorted(self.parameters.items()))
 
 
 @dataclass
@@ -158,10 +159,11 @@ def _read_json(path: Path, what: str) -> Any:
 
 
 def build_date(manifest: dict) -> str:
-    """The build date from SOURCE_DATE_EPOCH (as recorded in the manifest), never the clock."""
+    """The build date from SOURCE_DATE_EPOCH (as recorded in the manifest), never the clock;
+    empty when unset (the page says so in its own language)."""
     epoch = manifest.get("source_date_epoch", os.environ.get("SOURCE_DATE_EPOCH"))
     if epoch in (None, ""):
-        return "not recorded (SOURCE_DATE_EPOCH unset)"
+        return ""
     moment = datetime.fromtimestamp(int(epoch), tz=UTC)
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC (SOURCE_DATE_EPOCH={int(epoch)})"
 
