@@ -16,15 +16,16 @@ CONFIG ?= config/build.yml
 UV_VERSION := 0.13.9
 PY := $(VENV)/bin/python
 
-# Two builds of one checkout take turns on $(BUILD)/.lock, so neither ever reads the other's
-# half-written files; the first make re-runs itself under the lock (tools/build_lock.py).
+# Two builds of one checkout take turns on a lock of the $(BUILD) folder itself, so neither ever
+# reads the other's half-written files; the first make re-runs itself under the lock
+# (tools/build_lock.py).
 GOALS := $(or $(MAKECMDGOALS),all)
 LOCKED_GOALS := $(filter-out help clean lock,$(GOALS))
 ifeq ($(if $(COMPENDIUM_LOCK),,$(and $(LOCKED_GOALS),$(WRITES))),yes)
 .PHONY: $(GOALS) _locked
 $(GOALS): _locked ; @:
 _locked:
-	@$(if $(wildcard $(PY)),$(PY) -I -S,$(PYTHON)) tools/build_lock.py $(BUILD)/.lock $(MAKE) --no-print-directory COMPENDIUM_LOCK=1 $(GOALS)
+	@$(if $(wildcard $(PY)),$(PY) -I -S,$(PYTHON)) tools/build_lock.py $(BUILD) $(MAKE) --no-print-directory COMPENDIUM_LOCK=1 $(GOALS)
 else
 ENV_STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed

@@ -1,10 +1,10 @@
-"""Run a command while holding an exclusive lock on a file: two builds of one checkout take turns.
+"""Run a command while holding an exclusive lock on the build folder: two builds take turns.
 
-    python3 tools/build_lock.py build/.lock make COMPENDIUM_LOCK=1 all
+    python3 tools/build_lock.py build make COMPENDIUM_LOCK=1 all
 
 Used by the Makefile before the environment exists, so it needs nothing but the standard
-library. The lock is an ``flock`` on the file, released by the kernel when the command exits,
-however it exits (a SIGKILL included): there is no stale lock to clean up.
+library. The lock is an ``flock`` on the folder itself (no lock file is left behind), released
+by the kernel when the command exits, however it exits (a SIGKILL included).
 """
 
 from __future__ import annotations
@@ -16,20 +16,17 @@ import sys
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
-        print("usage: build_lock.py LOCKFILE COMMAND...", file=sys.stderr)
+        print("usage: build_lock.py BUILD_FOLDER COMMAND...", file=sys.stderr)
         return 2
-    lock_path, command = argv[0], argv[1:]
-    os.makedirs(os.path.dirname(lock_path) or ".", exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    folder, command = argv[0], argv[1:]
+    os.makedirs(folder, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-        print(f"make: another build of this checkout is running (pid {holder}, lock "
-              f"{lock_path}); waiting for it to finish", file=sys.stderr, flush=True)
+        print(f"make: another build of this checkout is running (it holds a lock on {folder}/); "
+              "waiting for it to finish", file=sys.stderr, flush=True)
         fcntl.flock(fd, fcntl.LOCK_EX)
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     os.set_inheritable(fd, True)  # the lock lives as long as the command, which keeps the fd
     try:
         os.execvp(command[0], command)

@@ -81,7 +81,7 @@ def output_dir(kind: str) -> Path:
         final.mkdir(parents=True, exist_ok=True)
         return final
     # never re-create a staging folder the runner removed: a kernel that outlived its
-    # killed runner must fail here, not leave files in build/.work
+    # killed runner must fail here, not leave files in build/.work.*
     target = Path(staging) / kind
     target.mkdir(exist_ok=True)
     return target

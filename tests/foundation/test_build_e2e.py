@@ -177,12 +177,11 @@ def _env_for(project):
     return clean_env(project)
 
 
-def _make_process(project, *args: str) -> subprocess.Popen:
+def _make_process(project, *args: str, stderr=subprocess.PIPE) -> subprocess.Popen:
     """A make in its own session (so a SIGKILL of its group reaches only it)."""
     return subprocess.Popen(["make", f"VENV={paths.ROOT / '.venv'}", "NO_ENV_SETUP=1", CI,
                              *args], cwd=project, env=_env_for(project), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
 
 
 def _wait_for(condition, seconds: float = 120.0) -> None:
@@ -193,27 +192,30 @@ def _wait_for(condition, seconds: float = 120.0) -> None:
 
 
 def _kernel_is_working(project) -> bool:
-    return any(p.is_file() for p in (project / "build" / ".work").glob("*/staging/**/*"))
+    return any(p.is_file() for p in (project / "build").glob(".work.*/staging/**/*"))
 
 
 def test_a_build_killed_mid_run_while_another_waits_ends_byte_identical_to_a_clean_build(
-        builds, project):
+        builds, project, tmp_path):
     """SIGKILL a build while a kernel writes; the build that waited on the lock then finishes
     it: every artifact and page equals the clean build's, and no temporary folder is left."""
     make(project, "clean")
     first = _make_process(project, "all")
-    _wait_for(lambda: (project / "build" / ".lock").is_file()
-              and (project / "build" / ".lock").read_text().strip() != "")
-    second = _make_process(project, "all")
-    _wait_for(lambda: _kernel_is_working(project))
-    os.killpg(first.pid, signal.SIGKILL)
-    first.communicate()
-    out, err = second.communicate(timeout=600)
+    _wait_for(lambda: _kernel_is_working(project))  # a kernel runs: the first holds the lock
+    waiting = tmp_path / "second.err"
+    with waiting.open("w") as err_file:
+        second = _make_process(project, "all", stderr=err_file)
+        _wait_for(lambda: "another build of this checkout is running" in waiting.read_text())
+        _wait_for(lambda: _kernel_is_working(project))
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate()
+        out, _ = second.communicate(timeout=600)
+    err = waiting.read_text()
     assert second.returncode == 0, out + err
     assert "another build of this checkout is running" in err
     assert artifact_hashes(project) == builds.first_hashes
     assert site_hashes(project) == builds.first_site
-    leftovers = [p.name for p in (project / "build" / ".work").iterdir()]
+    leftovers = [p.name for p in (project / "build").glob(".work.*")]
     assert leftovers == [], leftovers
     assert [p.name for p in (project / "build").glob(".html.*")] == []
 
@@ -234,3 +236,9 @@ def test_a_deleted_or_damaged_artifact_or_run_record_is_rebuilt_by_make_all(buil
     result = make(project, CI, "all")
     assert set(RAN.findall(result.stdout)) == {deleted_run, damaged_run, record_run}
     assert artifact_hashes(project) == builds.first_hashes
+
+
+def test_a_finished_build_leaves_no_temporary_folder_in_build(builds):
+    hidden = [p.name for p in (builds.path / "build").iterdir() if p.is_dir()
+              and p.name.startswith(".")]
+    assert hidden == []

@@ -98,11 +98,11 @@ def test_a_file_name_make_cannot_spell_fails_the_run_before_anything_moves():
 def test_the_work_folder_of_a_killed_process_is_swept_by_the_next_run(build):
     dead = subprocess.run(["true"])  # a finished child: its pid is free
     assert dead.returncode == 0
-    stale = build / ".work" / f"demo.{_dead_pid()}.abc123"
+    stale = build / f".work.demo.{_dead_pid()}.abc123"
     (stale / "staging").mkdir(parents=True)
-    mine = build / ".work" / f"demo.{os.getpid()}.def456"
+    mine = build / f".work.demo.{os.getpid()}.def456"
     mine.mkdir()
-    fileio.sweep_abandoned(build / ".work", "demo")
+    fileio.sweep_abandoned(build, ".work.demo")
     assert not stale.exists() and mine.exists()
 
 
@@ -122,7 +122,7 @@ def test_a_success_after_a_failure_clears_the_failure_and_leaves_no_work_folder(
     assert run.main([str(nb), "--name", "demo"]) == 0
     assert not (build / "failed" / "demo.ipynb").exists()
     assert not (build / "failed" / "demo").exists()
-    assert [p.name for p in (build / ".work").iterdir()] == []
+    assert [p.name for p in build.glob(".work.*")] == []
 
 
 @pytest.mark.slow
@@ -135,7 +135,7 @@ def test_a_killed_kernel_names_the_cell_and_keeps_the_partial_notebook(build, tm
     assert (build / "failed" / "dies.ipynb").exists()
     assert (build / "keep.txt").exists()
     assert json.loads((build / "failed" / "dies.ipynb").read_text())["cells"]
-    assert [p.name for p in (build / ".work").iterdir()] == []
+    assert [p.name for p in build.glob(".work.*")] == []
 
 
 def test_the_run_name_pattern_is_the_one_build_yml_is_validated_with():
@@ -161,7 +161,7 @@ def test_sigterm_cleans_up_then_ends_the_run_by_the_same_signal(build, tmp_path)
     child = subprocess.Popen([sys.executable, "-m", "analysis.pipeline.run", str(nb), "--name",
                               "slow"], env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not list((build / ".work").glob("slow.*/staging/tables/*")):
+    while not list(build.glob(".work.slow.*/staging/tables/*")):
         assert time.monotonic() < deadline and child.poll() is None, "the run never started"
         time.sleep(0.1)
     child.send_signal(signal.SIGTERM)
@@ -170,5 +170,5 @@ def test_sigterm_cleans_up_then_ends_the_run_by_the_same_signal(build, tmp_path)
     # the kernel, interrupted in its cell, logs that itself; the runner's word is the last line
     assert err.strip().splitlines()[-1] == ("error: interrupted (SIGTERM); earlier outputs are "
                                             "unchanged")
-    assert list((build / ".work").iterdir()) == []
+    assert list(build.glob(".work.*")) == []
     assert (build / "keep.txt").exists() and not (build / "notebooks" / "slow.ipynb").exists()

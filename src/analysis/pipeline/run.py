@@ -173,7 +173,7 @@ def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None =
     notebook = Path(notebook).resolve()
     check_run_name(name)
     target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    with private_folder(paths.BUILD / ".work", name, sweep="*") as work:
+    with private_folder(paths.BUILD, f".work.{name}", sweep=".work.*") as work:
         staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
         staging.mkdir()
         started = time.perf_counter()

@@ -2,18 +2,17 @@
 
 Arabic pages must not depend on what fonts the reader's system has, and the site sends no
 request off the machine, so the bundled Amiri is served with the pages. fontTools writes WOFF2
-(brotli) in about two seconds; the result is kept in ``build/.cache/fonts`` under the TTF's
-sha256, so a site rebuild reuses it and two builds give the same bytes.
+(brotli) in about two seconds; the result is a build output, ``build/webfonts/``, named by the
+TTF's sha256, so a site rebuild reuses it and two builds give the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
 from analysis import i18n
-from analysis.fileio import write_bytes
+from analysis.fileio import sha256_file, write_bytes
 
 
 def woff2(ttf: Path) -> bytes:
@@ -31,8 +30,7 @@ def web_fonts(build: Path) -> list[tuple[str, bytes]]:
     """(``Name.woff2``, bytes) of every bundled font, converted once and cached in ``build``."""
     found = []
     for ttf in sorted(i18n.FONTS.glob("*.ttf")):
-        digest = hashlib.sha256(ttf.read_bytes()).hexdigest()
-        cached = build / ".cache" / "fonts" / f"{ttf.stem}-{digest[:16]}.woff2"
+        cached = build / "webfonts" / f"{ttf.stem}-{sha256_file(ttf)[:16]}.woff2"
         if not cached.is_file():
             write_bytes(cached, woff2(ttf))
         found.append((f"{ttf.stem}.woff2", cached.read_bytes()))
