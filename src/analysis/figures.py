@@ -7,7 +7,6 @@ same commit give the same bytes (checked by the end-to-end tests).
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Text
 
 from analysis import paths
-from analysis.fileio import Saved, atomic_path, write_text
+from analysis.fileio import Saved, atomic_path, write_json
 from analysis.pipeline import trace
 
 FORMATS = ("png", "svg", "pdf")
@@ -73,7 +72,7 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "") ->
     sidecar = folder / f"{name}.json"
     meta = {"name": name, "alt": alt, "caption": caption, "source": source,
             "files": [p.name for p in written]}
-    write_text(sidecar, json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    write_json(sidecar, meta)
     for target in [*written, sidecar]:
         trace.record_output(target, artifact="figure", name=name)
     return Saved([*written, sidecar])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -54,6 +55,12 @@ def write_text(target: Path, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
 
 
+def write_json(target: Path, value: object) -> None:
+    """``value`` as the project writes every record: indented, sorted keys, UTF-8, a final
+    newline, so two builds of the same content give the same bytes."""
+    write_text(target, json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 def write_text_if_changed(target: Path, text: str) -> bool:
     """Write only when the content differs, so make does not see a fresh mtime for nothing."""
     target = Path(target)
@@ -67,8 +74,8 @@ class Saved(list):
     """The files one ``figures.save``/``tables.save`` call wrote, shown by name only.
 
     A notebook cell that ends with a save call displays its result; listing full paths would
-    publish the staging folder (``/home/.../build/.work/...``) in the executed notebook, the
-    site and the manifest, so two builds in two folders would differ.
+    publish the staging folder (``/home/.../build/.work.NAME.PID.*/...``) in the executed
+    notebook, the site and the manifest, so two builds in two folders would differ.
     """
 
     def __repr__(self) -> str:

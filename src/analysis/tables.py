@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from analysis import paths
-from analysis.fileio import Saved, write_text
+from analysis.fileio import Saved, write_json, write_text
 from analysis.pipeline import trace
 
 FORMATS = ("csv", "md", "tex", "html")
@@ -74,7 +72,7 @@ def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "",
     meta = {"name": name, "caption": caption, "source": source,
             "columns": [str(c) for c in df.columns], "rows": len(df),
             "files": [p.name for p in written]}
-    write_text(sidecar, json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    write_json(sidecar, meta)
     for target in [*written, sidecar]:
         trace.record_output(target, artifact="table", name=name)
     return Saved([*written, sidecar])

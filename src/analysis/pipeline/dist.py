@@ -40,7 +40,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import CompendiumError, reports_errors
-from analysis.fileio import atomic_path
+from analysis.fileio import atomic_path, sha256_file
 from analysis.pipeline import citation, origin
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
@@ -171,7 +171,7 @@ def make_dist() -> Path:
 @reports_errors
 def main() -> int:
     target = make_dist()
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    digest = sha256_file(target)
     with zipfile.ZipFile(target) as archive:
         count = len(archive.namelist())
     print(f"wrote {paths.relative(target)}: {count} files, sha256 {digest}")

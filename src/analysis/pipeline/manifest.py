@@ -14,7 +14,7 @@ from importlib import metadata
 
 from analysis import paths
 from analysis.errors import CompendiumError, reports_errors
-from analysis.fileio import sha256_file, write_text
+from analysis.fileio import sha256_file, write_json
 from analysis.pipeline import origin
 from analysis.pipeline.makedeps import load_config
 
@@ -97,8 +97,7 @@ def build_manifest() -> dict:
 @reports_errors
 def main() -> int:
     manifest = build_manifest()
-    write_text(paths.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
-                                          ensure_ascii=False) + "\n")
+    write_json(paths.MANIFEST, manifest)
     print(f"wrote {paths.relative(paths.MANIFEST)}: {len(manifest['artifacts'])} artifacts")
     return 0
 

@@ -26,7 +26,7 @@ from typing import Any
 from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import CompendiumError, ParameterError, reports_errors
-from analysis.fileio import private_folder, read_utf8, write_text
+from analysis.fileio import private_folder, read_utf8, write_json, write_text
 from analysis.i18n import notebooks as i18n_notebooks
 from analysis.pipeline import parameters, trace
 from analysis.pipeline.makesyntax import escape_path
@@ -200,8 +200,7 @@ def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], pa
     _promote(staging)
     run_record = {"name": name, "notebook": paths.relative(notebook), "parameters": params,
                   "executed": paths.relative(target), "inputs": inputs, "outputs": outputs}
-    write_text(paths.RUNS / f"{name}.json", json.dumps(run_record, indent=2, sort_keys=True,
-                                                       ensure_ascii=False) + "\n")
+    write_json(paths.RUNS / f"{name}.json", run_record)
     write_text(paths.DEPS / f"{name}.d", deps)
     timing = {"wall_seconds": round(time.perf_counter() - started, 4),
               "kernel_seconds": kernel_seconds(nb)}

@@ -8,7 +8,6 @@ replace build/html. A failure at any step leaves the previous site untouched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -22,7 +21,7 @@ from markupsafe import Markup, escape
 
 from analysis import i18n
 from analysis.errors import Problems
-from analysis.fileio import private_folder, sweep_abandoned
+from analysis.fileio import private_folder, sha256_file, sweep_abandoned
 from analysis.i18n import N_
 from analysis.site import bibliography, check, fonts, notebooks
 from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
@@ -250,7 +249,7 @@ class _Clock:
 
 
 def _render_notebooks(w: _Writer, site: Site, src: Sources) -> list[str]:
-    figure_by_sha = {hashlib.sha256((src.build / "figures" / f.image).read_bytes()).hexdigest(): f
+    figure_by_sha = {sha256_file(src.build / "figures" / f.image): f
                      for f in site.figures if f.image}
     generic: list[str] = []
     for run in site.runs:
