@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
+from analysis.paths import PROCESS, Paths
 
-_REAL_BUILD = paths.ROOT / "build"
+_REAL_BUILD = PROCESS.root / "build"
 
 
 def _build_state() -> dict[str, tuple[int, int]]:
@@ -40,9 +41,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 _BUILD_KEY = pytest.StashKey[tuple[bool, dict]]()
 
 
+class ScratchPackage:
+    """A data folder of a test's own: ``package(name, text, fields)`` adds a CSV resource."""
+
+    def __init__(self, paths: Paths, add) -> None:
+        self.paths, self._add = paths, add
+
+    def __call__(self, name: str, text: str, fields: list[dict], **schema_extra) -> Path:
+        return self._add(name, text, fields, **schema_extra)
+
+
 @pytest.fixture
-def scratch_data(tmp_path, monkeypatch):
-    """An empty data folder with its own datapackage.json; returns a function adding resources."""
+def scratch_data(tmp_path, monkeypatch) -> ScratchPackage:
+    """An empty data folder with its own datapackage.json (``.paths`` points at it and at a
+    temporary build/); call it to add resources."""
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.setattr(paths, "DATA", data)
@@ -62,7 +74,7 @@ def scratch_data(tmp_path, monkeypatch):
         (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
         return path
 
-    return add
+    return ScratchPackage(PROCESS.replace(data=data, build=tmp_path / "build"), add)
 
 
 @pytest.fixture
@@ -78,6 +90,12 @@ def tmp_build(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def tmp_paths(tmp_build) -> Paths:
+    """The project's paths with a temporary build/ (also exported, for the kernel and CLIs)."""
+    return PROCESS.replace(build=tmp_build)
+
+
+@pytest.fixture
 def package_copy(tmp_path, monkeypatch) -> Path:
     """A copy of the real data/ folder (descriptor and files) that a test may edit freely."""
     import shutil
@@ -88,3 +106,9 @@ def package_copy(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
     monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
     return data
+
+
+@pytest.fixture
+def package_paths(package_copy, tmp_path) -> Paths:
+    """The project's paths with a copy of data/ and a temporary build/."""
+    return PROCESS.replace(data=package_copy, build=tmp_path / "build")

@@ -1,109 +1,281 @@
-"""The one place that knows where things live.
+"""The one object that knows where things live: a frozen ``Paths``, built once at the edge.
 
-Every other module and every notebook asks this module for paths, so a student who moves the
-data or the build folder changes one environment variable, not twenty files.
+A command-line tool or a notebook kernel reads its paths from the environment once
+(``from_env``); every function that touches a file takes a ``paths`` argument, defaulting to
+that object, ``PROCESS``. A test builds its own with ``user(tmp_path)`` or
+``PROCESS.replace(build=...)`` and passes it: nothing is monkeypatched.
 
-Environment overrides (used by the tests, which build into temporary folders):
-``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``, ``ANALYSIS_SHARED_DIR`` (default ``../shared``: the raw
-corpus, the talk's text layer and the test fixtures) and, set by the runner for the kernel only,
-``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
+Environment (read by ``from_env`` only): ``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``,
+``ANALYSIS_SHARED_DIR`` (default ``../shared``: the raw corpus, the talk's text layer and the
+test fixtures), ``ANALYSIS_CONFIG`` (which runs to build) and, set by the runner for the kernel
+only, ``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).resolve() if value else default
+_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-ROOT: Path = _env_path("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])
-DATA: Path = ROOT / "data"
-DATAPACKAGE: Path = DATA / "datapackage.json"
-NOTEBOOKS: Path = ROOT / "notebooks"
-#: Which runs to build; CI and the end-to-end tests use the tiny config/ci.yml.
-CONFIG: Path = _env_path("ANALYSIS_CONFIG", ROOT / "config" / "build.yml")
-CONFIG_SCHEMA: Path = ROOT / "config" / "build.schema.json"
-REFERENCES_BIB: Path = ROOT / "references.bib"
-LOCK: Path = ROOT / "requirements.lock"
-CITATION: Path = ROOT / "CITATION.cff"
-PYPROJECT: Path = ROOT / "pyproject.toml"
-#: Written by `make dist` into the archive only: the commit and SOURCE_DATE_EPOCH of a tree
-#: that is no longer a git checkout (the Makefile and the manifest fall back to it).
-ARCHIVE_INFO: Path = ROOT / "ARCHIVE-INFO"
+@dataclass(frozen=True)
+class Paths:
+    """Where the sources, the data, the build and the shared material are, for one process.
 
-BUILD: Path = _env_path("ANALYSIS_BUILD_DIR", ROOT / "build")
-EXECUTED: Path = BUILD / "notebooks"
-FAILED: Path = BUILD / "failed"
-RUNS: Path = BUILD / "runs"
-DEPS: Path = BUILD / "deps"
-PARAMS: Path = BUILD / "params"
-TIMINGS: Path = BUILD / "timings"
-FIGURES: Path = BUILD / "figures"
-TABLES: Path = BUILD / "tables"
-HTML: Path = BUILD / "html"
-MANIFEST: Path = BUILD / "MANIFEST.json"
-#: Written by ``datapackage verify``: the data files it validated, by sha256, and the descriptor.
-DATA_OK: Path = BUILD / ".data-ok"
-#: The RO-Crate of the build; its ids are relative to the project root (analysis.pipeline.crate).
-CRATE: Path = BUILD / "ro-crate-metadata.json"
-DIST: Path = BUILD / "dist"
-BENCH: Path = BUILD / "bench.json"
+    >>> p = user(Path("/r"))
+    >>> p.relative(Path("/r/build/figures/a.png")), p.relative(Path("/r/data/x.csv"))
+    ('build/figures/a.png', 'data/x.csv')
+    >>> p.absolute("build/figures/a.png"), p.absolute("data/x.csv")
+    (PosixPath('/r/build/figures/a.png'), PosixPath('/r/data/x.csv'))
+    """
 
-#: Material read but never committed here: the talk's text layer, the raw corpus and the test
-#: fixtures. Default location: ``../shared`` beside the checkout (``ANALYSIS_SHARED_DIR``).
-SHARED: Path = _env_path("ANALYSIS_SHARED_DIR", ROOT.parent / "shared")
-#: Text layer of the talk (Frucquet 2024, HAL hal-04618370); tests check verbatim quotes against it.
-SEED_TALK: Path = SHARED / "seed" / "frucquet-2024-el-jadida-talk.txt"
-#: Frictionless Table Schema of a researcher's own governance coding file (not a shipped resource).
-GOVERNANCE_CODING_SCHEMA: Path = DATA / "governance" / "coding.schema.json"
-#: Literature-growth data: OpenAlex/WoS query definitions and dated OpenAlex snapshots .
-LITERATURE: Path = DATA / "literature"
-LITERATURE_QUERIES: Path = LITERATURE / "queries.yml"
-OPENALEX_SNAPSHOTS: Path = LITERATURE / "openalex"
-#: Record-level smart-city SLR corpus (yusufbzk/SLR-Text-Mining); never copied into data/.
-SLR_CORPUS_XLSX: Path = (SHARED / "data" / "smart-city-slr-corpus"
-                         / "All_Data_Set_Smart_City_Literature.xlsx")
+    root: Path
+    build: Path
+    shared: Path
+    config: Path
+    data: Path
+    #: Inside a notebook run: where its outputs wait until every cell has succeeded.
+    staging: Path | None = None
+
+    def replace(self, **changes: Path | None) -> Paths:
+        """A copy with some folders changed (a test's temporary build, say)."""
+        return dataclasses.replace(self, **changes)
+
+    # -- the sources: read, never written by the build
+    @property
+    def datapackage(self) -> Path:
+        return self.data / "datapackage.json"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def config_schema(self) -> Path:
+        return self.root / "config" / "build.schema.json"
+
+    @property
+    def references_bib(self) -> Path:
+        return self.root / "references.bib"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "requirements.lock"
+
+    @property
+    def citation(self) -> Path:
+        return self.root / "CITATION.cff"
+
+    @property
+    def pyproject(self) -> Path:
+        return self.root / "pyproject.toml"
+
+    @property
+    def archive_info(self) -> Path:
+        """Written by `make dist` into the archive only: the commit and SOURCE_DATE_EPOCH of a
+        tree that is no longer a git checkout (the Makefile and the manifest fall back to it)."""
+        return self.root / "ARCHIVE-INFO"
+
+    @property
+    def governance_coding_schema(self) -> Path:
+        """Table Schema of a researcher's own governance coding file (not a shipped resource)."""
+        return self.data / "governance" / "coding.schema.json"
+
+    @property
+    def literature(self) -> Path:
+        """Literature-growth data: query definitions and dated OpenAlex snapshots."""
+        return self.data / "literature"
+
+    @property
+    def literature_queries(self) -> Path:
+        return self.literature / "queries.yml"
+
+    @property
+    def openalex_snapshots(self) -> Path:
+        return self.literature / "openalex"
+
+    # -- the build: everything the build writes is under here
+    @property
+    def executed(self) -> Path:
+        return self.build / "notebooks"
+
+    @property
+    def failed(self) -> Path:
+        return self.build / "failed"
+
+    @property
+    def runs(self) -> Path:
+        return self.build / "runs"
+
+    @property
+    def deps(self) -> Path:
+        return self.build / "deps"
+
+    @property
+    def params(self) -> Path:
+        return self.build / "params"
+
+    @property
+    def timings(self) -> Path:
+        return self.build / "timings"
+
+    @property
+    def figures(self) -> Path:
+        return self.build / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.build / "tables"
+
+    @property
+    def html(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def manifest(self) -> Path:
+        return self.build / "MANIFEST.json"
+
+    @property
+    def data_ok(self) -> Path:
+        """Written by ``datapackage verify``: the data files it validated, by sha256."""
+        return self.build / ".data-ok"
+
+    @property
+    def crate(self) -> Path:
+        """The RO-Crate of the build; its ids are relative to the project root."""
+        return self.build / "ro-crate-metadata.json"
+
+    @property
+    def dist(self) -> Path:
+        return self.build / "dist"
+
+    @property
+    def bench(self) -> Path:
+        return self.build / "bench.json"
+
+    # -- read but never committed here
+    @property
+    def seed_talk(self) -> Path:
+        """Text layer of the talk (Frucquet 2024, HAL hal-04618370)."""
+        return self.shared / "seed" / "frucquet-2024-el-jadida-talk.txt"
+
+    @property
+    def slr_corpus_xlsx(self) -> Path:
+        """Record-level smart-city SLR corpus (yusufbzk/SLR-Text-Mining); never copied here."""
+        return (self.shared / "data" / "smart-city-slr-corpus"
+                / "All_Data_Set_Smart_City_Literature.xlsx")
+
+    # -- a notebook run's outputs
+    def output_dir(self, kind: str) -> Path:
+        """Folder where a notebook writes artifacts of ``kind`` ("figures" or "tables").
+
+        Inside a run, outputs go to the run's staging folder and are moved into ``build/`` only
+        when the whole notebook succeeds, so a failed run never replaces a good artifact.
+        """
+        final = {"figures": self.figures, "tables": self.tables}[kind]
+        if self.staging is None:
+            final.mkdir(parents=True, exist_ok=True)
+            return final
+        # never re-create a staging folder the runner removed: a kernel that outlived its
+        # killed runner must fail here, not leave files in build/.work.*
+        target = self.staging / kind
+        target.mkdir(exist_ok=True)
+        return target
+
+    def final_path(self, path: Path) -> Path:
+        """Where a staged artifact will live once its run succeeds (identity outside a run)."""
+        resolved = Path(path).resolve()
+        if self.staging is None or not resolved.is_relative_to(self.staging.resolve()):
+            return Path(path)
+        return self.build / resolved.relative_to(self.staging.resolve())
+
+    # -- the one pair of conversions between recorded and real paths
+    def relative(self, path: Path) -> str:
+        """Path as recorded in manifests: ``build/...`` for artifacts, else relative to the root.
+
+        Artifacts keep the logical ``build/`` prefix even when the build folder is elsewhere, so
+        two builds in different folders give identical manifests; other files are written
+        relative to the project root (where make runs), never as /home/... paths.
+        """
+        path = Path(path).resolve()
+        try:
+            return "build/" + path.relative_to(self.build.resolve()).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path, self.root.resolve())).as_posix()
+
+    def absolute(self, recorded: str) -> Path:
+        """The file a recorded path names: the inverse of ``relative``."""
+        if recorded == "build" or recorded.startswith("build/"):
+            return self.build / recorded.removeprefix("build").lstrip("/")
+        return Path(os.path.normpath(self.root / recorded))
+
+
+def user(root: Path = _CHECKOUT, **changes: Path | None) -> Paths:
+    """The paths of a project at ``root``, with its usual layout, and any folder changed."""
+    root = Path(root)
+    default = Paths(root=root, build=root / "build", shared=root.parent / "shared",
+                    config=root / "config" / "build.yml", data=root / "data")
+    return default.replace(**changes)
+
+
+def from_env(environ: Mapping[str, str] = os.environ) -> Paths:
+    """This process's paths, from the ``ANALYSIS_*`` variables (each optional)."""
+    def given(name: str) -> Path | None:
+        value = environ.get(name)
+        return Path(value).resolve() if value else None
+
+    root = given("ANALYSIS_ROOT") or _CHECKOUT
+    changes = {"build": given("ANALYSIS_BUILD_DIR"), "shared": given("ANALYSIS_SHARED_DIR"),
+               "config": given("ANALYSIS_CONFIG"), "staging": given("ANALYSIS_STAGING_DIR")}
+    return user(root, **{key: value for key, value in changes.items() if value is not None})
+
+
+#: The paths of this process, read from the environment once, at import.
+PROCESS: Paths = from_env()
+
+
+# -- transitional: the old module constants, until every caller takes a Paths (removed below)
+ROOT, BUILD, SHARED, CONFIG, DATA = (PROCESS.root, PROCESS.build, PROCESS.shared,
+                                     PROCESS.config, PROCESS.data)
+DATAPACKAGE, NOTEBOOKS, CONFIG_SCHEMA = (PROCESS.datapackage, PROCESS.notebooks,
+                                         PROCESS.config_schema)
+REFERENCES_BIB, LOCK, CITATION, PYPROJECT = (PROCESS.references_bib, PROCESS.lock,
+                                             PROCESS.citation, PROCESS.pyproject)
+ARCHIVE_INFO, GOVERNANCE_CODING_SCHEMA = PROCESS.archive_info, PROCESS.governance_coding_schema
+LITERATURE, LITERATURE_QUERIES = PROCESS.literature, PROCESS.literature_queries
+OPENALEX_SNAPSHOTS, SEED_TALK, SLR_CORPUS_XLSX = (PROCESS.openalex_snapshots, PROCESS.seed_talk,
+                                                  PROCESS.slr_corpus_xlsx)
+EXECUTED, FAILED, RUNS, DEPS, PARAMS, TIMINGS = (PROCESS.executed, PROCESS.failed, PROCESS.runs,
+                                                 PROCESS.deps, PROCESS.params, PROCESS.timings)
+FIGURES, TABLES, HTML, MANIFEST, DATA_OK = (PROCESS.figures, PROCESS.tables, PROCESS.html,
+                                            PROCESS.manifest, PROCESS.data_ok)
+CRATE, DIST, BENCH = PROCESS.crate, PROCESS.dist, PROCESS.bench
+
+
+def _current() -> Paths:
+    staging = os.environ.get("ANALYSIS_STAGING_DIR")
+    return Paths(root=ROOT, build=BUILD, shared=SHARED, config=CONFIG, data=DATA,
+                 staging=Path(staging) if staging else None)
 
 
 def output_dir(kind: str) -> Path:
-    """Folder where a notebook writes artifacts of ``kind`` ("figures" or "tables").
-
-    Inside a run, outputs go to the run's staging folder and are moved into ``build/`` only
-    when the whole notebook succeeds, so a failed run never replaces a good artifact.
-    """
-    final = {"figures": FIGURES, "tables": TABLES}[kind]
     staging = os.environ.get("ANALYSIS_STAGING_DIR")
     if not staging:
+        final = {"figures": FIGURES, "tables": TABLES}[kind]
         final.mkdir(parents=True, exist_ok=True)
         return final
-    # never re-create a staging folder the runner removed: a kernel that outlived its
-    # killed runner must fail here, not leave files in build/.work.*
     target = Path(staging) / kind
     target.mkdir(exist_ok=True)
     return target
 
 
 def final_path(path: Path) -> Path:
-    """Where a staged artifact will live once its run succeeds (identity outside a run)."""
-    staging = os.environ.get("ANALYSIS_STAGING_DIR")
-    if not staging or not Path(path).resolve().is_relative_to(Path(staging).resolve()):
-        return path
-    return BUILD / Path(path).resolve().relative_to(Path(staging).resolve())
+    return _current().final_path(path)
 
 
 def relative(path: Path) -> str:
-    """Path as recorded in manifests: ``build/...`` for artifacts, else relative to the root.
-
-    Artifacts keep the logical ``build/`` prefix even when the build folder is elsewhere, so
-    two builds in different folders give identical manifests; other files are written
-    relative to the project root (where make runs), never as /home/... paths.
-    """
-    path = Path(path).resolve()
-    try:
-        return "build/" + path.relative_to(BUILD.resolve()).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, ROOT.resolve())).as_posix()
+    return _current().relative(path)
