@@ -54,3 +54,33 @@ def test_invalid_json_is_named_with_line_and_column(tmp_path):
 def test_a_missing_record_says_to_run_make_all(tmp_path):
     with pytest.raises(RunRecordError, match="missing; run `make all` first"):
         runrecord.read(tmp_path / "absent.json")
+
+
+def test_a_run_record_written_and_read_again_keeps_every_field(tmp_path):
+    record = runrecord.RunRecord.from_json(RECORD, "r.json")
+    runrecord.write(tmp_path / "r.json", record)
+    assert json.loads((tmp_path / "r.json").read_text()) == RECORD
+    assert runrecord.read(tmp_path / "r.json") == record
+
+
+def test_a_manifest_round_trips_and_each_artifact_points_at_its_run(tmp_path):
+    manifest = {"git_commit": "abc", "source_date_epoch": 0, "python": "3.11.9",
+                "packages": {"pandas": "2.2.3"}, "runs": [RECORD],
+                "artifacts": [{"path": "build/figures/f.png", "sha256": "b" * 64, "bytes": 3,
+                               "run": "r", "notebook": RECORD["notebook"],
+                               "parameters": RECORD["parameters"],
+                               "inputs": RECORD["inputs"]}]}
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    read = runrecord.read_manifest(tmp_path / "m.json")
+    assert read.artifacts[0].run is read.runs[0]
+    runrecord.write(tmp_path / "again.json", read)
+    assert json.loads((tmp_path / "again.json").read_text()) == manifest
+
+
+def test_an_artifact_naming_an_unknown_run_is_refused(tmp_path):
+    manifest = {"git_commit": "abc", "source_date_epoch": 0, "python": "3", "packages": {},
+                "runs": [], "artifacts": [{"path": "build/x", "sha256": "0", "bytes": 1,
+                                           "run": "ghost"}]}
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    with pytest.raises(RunRecordError, match=r"m\.json: no field or run 'ghost'"):
+        runrecord.read_manifest(tmp_path / "m.json")

@@ -1,19 +1,21 @@
-"""A typed view of one run record (build/runs/NAME.json), as analysis.pipeline.run writes it.
+"""The typed records of a build: one run (build/runs/NAME.json) and the manifest's artifacts.
 
-The manifest and the RO-Crate describe the same runs; reading the records through one frozen
-type keeps them one source of truth: a field the runner renames fails here, with the file
-named, instead of silently vanishing from one of the two descriptions.
+The runner writes run records, the manifest collects them, and the RO-Crate and the site read
+both. One frozen type per record, with one reader (``from_json``) and one writer
+(``to_json``), keeps them one source of truth: a field the runner renames fails here, with the
+file named, instead of silently vanishing from one of the descriptions.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from analysis import paths
 from analysis.errors import CompendiumError
+from analysis.fileio import write_json
 from analysis.pipeline.makedeps import load_config
 
 
@@ -27,6 +29,7 @@ class TracedFile:
 
     path: str
     sha256: str
+    kind: str = "input"  # "input" or "output"
     resource: str | None = None  # data-package resource name, for inputs that are resources
     artifact: str | None = None  # "figure" or "table", for outputs
     name: str | None = None  # the artifact's name, for outputs
@@ -58,24 +61,99 @@ class RunRecord:
         except (TypeError, ValueError, AttributeError) as exc:
             raise RunRecordError(f"{source}: not a run record ({exc})") from None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "notebook": self.notebook, "parameters": self.parameters,
+                "executed": self.executed, "inputs": [_untraced(e) for e in self.inputs],
+                "outputs": [_untraced(e) for e in self.outputs]}
+
 
 def _traced(entry: dict) -> TracedFile:
     return TracedFile(path=str(entry["path"]), sha256=str(entry["sha256"]),
-                      resource=entry.get("resource"), artifact=entry.get("artifact"),
-                      name=entry.get("name"))
+                      kind=str(entry.get("kind", "input")), resource=entry.get("resource"),
+                      artifact=entry.get("artifact"), name=entry.get("name"))
 
 
-def read(path: Path) -> RunRecord:
-    """Read one run record file."""
-    path = Path(path)
+def _untraced(entry: TracedFile) -> dict[str, str]:
+    return {key: value for key, value in asdict(entry).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file of the build, as the manifest lists it: its bytes and the run that made it."""
+
+    path: str
+    sha256: str
+    bytes: int
+    run: RunRecord
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "bytes": self.bytes,
+                "run": self.run.name, "notebook": self.run.notebook,
+                "parameters": self.run.parameters,
+                "inputs": [_untraced(e) for e in self.run.inputs]}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """build/MANIFEST.json: the commit, the environment, every run and every artifact."""
+
+    git_commit: str
+    source_date_epoch: int
+    python: str
+    packages: dict[str, str]
+    runs: tuple[RunRecord, ...]
+    artifacts: tuple[Artifact, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"git_commit": self.git_commit, "source_date_epoch": self.source_date_epoch,
+                "python": self.python, "packages": self.packages,
+                "runs": [run.to_json() for run in self.runs],
+                "artifacts": [artifact.to_json() for artifact in self.artifacts]}
+
+    @classmethod
+    def from_json(cls, data: dict, source: Path | str = "manifest") -> Manifest:
+        """Build from the parsed JSON; each artifact must name a run the manifest lists."""
+        try:
+            runs = tuple(RunRecord.from_json(run, source) for run in data["runs"])
+            by_name = {run.name: run for run in runs}
+            artifacts = tuple(Artifact(path=str(a["path"]), sha256=str(a["sha256"]),
+                                       bytes=int(a["bytes"]), run=by_name[a["run"]])
+                              for a in data["artifacts"])
+            return cls(git_commit=str(data["git_commit"]),
+                       source_date_epoch=int(data["source_date_epoch"]),
+                       python=str(data["python"]), packages=dict(data["packages"]),
+                       runs=runs, artifacts=artifacts)
+        except KeyError as exc:
+            raise RunRecordError(f"{source}: no field or run {exc} (expected git_commit, "
+                                 "source_date_epoch, python, packages, runs and artifacts, "
+                                 "each artifact naming one of the runs)") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise RunRecordError(f"{source}: not a manifest ({exc})") from None
+
+
+def _load(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RunRecordError(f"{path}: missing; run `make all` first") from None
     except json.JSONDecodeError as exc:
         raise RunRecordError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
                              f"({exc.msg})") from None
-    return RunRecord.from_json(data, path)
+
+
+def read(path: Path) -> RunRecord:
+    """Read one run record file."""
+    return RunRecord.from_json(_load(path), path)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read build/MANIFEST.json."""
+    return Manifest.from_json(_load(path), path)
+
+
+def write(path: Path, record: RunRecord | Manifest) -> None:
+    """Write a run record or the manifest (sorted keys, so two builds give the same bytes)."""
+    write_json(path, record.to_json())
 
 
 def configured() -> list[RunRecord]:
