@@ -66,9 +66,11 @@ endif
 
 all: $(EXECUTED) $(MANIFEST) $(CRATE) html $(I18N_REPORT) ## Set up the pinned environment, then build every figure, table, notebook, the RO-Crate and the site
 
-help: ## List the targets
+help: ## List the targets, then the command-line tools the targets call
 	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+	@echo
+	@PYTHONPATH=src $(PYTHON) -m analysis.cli
 
 env: $(ENV_STAMP) ## Create .venv from requirements.lock (re-installs only when the lock changes)
 

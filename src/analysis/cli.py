@@ -30,7 +30,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from analysis.errors import reports_errors
 
@@ -81,16 +81,22 @@ def _quiet_on_closed_pipe(handler: Handler, args: argparse.Namespace, paths: Pat
     return code
 
 
-def tools(package: Path = Path(__file__).parent) -> list[tuple[str, str]]:
-    """Every tool, as (``python -m`` module, first line of its docstring), found by source."""
+class Tool(NamedTuple):
+    command: str  # what follows ``python -m``
+    module: str  # the module defining ``main`` (``….__main__`` for a package)
+    summary: str  # the first line of its docstring
+
+
+def tools(package: Path = Path(__file__).parent) -> list[Tool]:
+    """Every tool of the package, found by reading the sources (nothing is imported)."""
     found = []
     for source in sorted(package.rglob("*.py")):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         if any(_is_command(node) for node in tree.body):
-            parts = source.relative_to(package.parent).with_suffix("").parts
-            module = ".".join(parts).removesuffix(".__main__")
+            module = ".".join(source.relative_to(package.parent).with_suffix("").parts)
             summary = (ast.get_docstring(tree) or "").strip().splitlines()
-            found.append((module, summary[0] if summary else ""))
+            found.append(Tool(module.removesuffix(".__main__"), module,
+                              summary[0] if summary else ""))
     return found
 
 
@@ -105,7 +111,7 @@ def _is_command(node: ast.stmt) -> bool:
 
 
 if __name__ == "__main__":
-    width = max((len(module) for module, _ in tools()), default=0)
-    print("Command-line tools (python -m MODULE --help for each):")
-    for module, summary in tools():
-        print(f"  {module:<{width}}  {summary}")
+    width = max((len(tool.command) for tool in tools()), default=0)
+    print("Command-line tools (python -m TOOL --help for each):")
+    for tool in tools():
+        print(f"  {tool.command:<{width}}  {tool.summary}")
