@@ -45,8 +45,11 @@ EPILOG = ("Paths come from ANALYSIS_BUILD_DIR, ANALYSIS_CONFIG and ANALYSIS_SHAR
 def parser_for(module: str, arguments: Callable[[argparse.ArgumentParser], None] | None = None
                ) -> argparse.ArgumentParser:
     """The argument parser of tool ``module``: its docstring as help, the shared epilog."""
+    doc = sys.modules[module].__doc__
+    if module == "__main__":  # run as ``python -m analysis.x``: its real name is in its spec
+        module = getattr(sys.modules["__main__"].__spec__, "name", module)
     prog = "python -m " + module.removesuffix(".__main__")
-    parser = argparse.ArgumentParser(prog=prog, description=sys.modules[module].__doc__,
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
                                      epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     if arguments is not None:
