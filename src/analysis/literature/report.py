@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import i18n
+from analysis import i18n, textlist
 from analysis.errors import ParameterError
 from analysis.i18n import N_
 from analysis.literature import growth
@@ -66,9 +66,7 @@ def parse_pairs(text: str, parameter: str = "fold_pairs") -> tuple[tuple[int, in
     analysis.errors.ParameterError: parameter 'fold_pairs': '2019-2015' ends before it starts; ...
     """
     pairs = []
-    for item in (part.strip() for part in str(text).split(",")):
-        if not item:
-            continue
+    for item in textlist.items(str(text)):
         match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", item)
         problem = ("is not YEAR-YEAR" if not match else
                    "ends before it starts" if int(match[1]) > int(match[2]) else "")
@@ -77,6 +75,18 @@ def parse_pairs(text: str, parameter: str = "fold_pairs") -> tuple[tuple[int, in
                                  "YEAR-YEAR pairs, comma-separated, e.g. 2015-2019,2010-2019")
         pairs.append((int(match[1]), int(match[2])))
     return tuple(pairs)
+
+
+def growth_config(year_from: int, year_to: int, break_from: float, break_to: float, *,
+                  n_bootstrap: int, surge_tolerance: float, fold_pairs: str) -> GrowthConfig:
+    """The statistics' settings from notebook 01's parameters; an empty range is refused
+    before any series is read."""
+    if year_from > year_to or break_from > break_to:
+        raise ParameterError(f"empty range: year {year_from}-{year_to}, "
+                             f"break {break_from}-{break_to}")
+    return GrowthConfig(year_from=year_from, year_to=year_to, break_from=break_from,
+                        break_to=break_to, n_bootstrap=n_bootstrap,
+                        surge_tolerance=surge_tolerance, fold_pairs=parse_pairs(fold_pairs))
 
 
 def analyse(series: CountSeries, cfg: GrowthConfig, lang: str = "en") -> SeriesResult:
