@@ -142,42 +142,42 @@ def _yrs(x: float) -> float:
 
 def growth_table(results: list[SeriesResult]) -> pd.DataFrame:
     """One row per series and family: growth rate and doubling time with 95% CIs, and CAGR."""
-    rows = []
-    for res in results:
-        for fit in res.fits:
-            rows.append({
-                "series": res.series.key, "model": f"log-linear {fit.family}",
-                "years": f"{fit.year_from}-{fit.year_to}", "n_years": fit.n_years,
-                "growth_pct_per_year": _pct(fit.growth_rate),
-                "growth_ci_low": _pct(fit.growth_low), "growth_ci_high": _pct(fit.growth_high),
-                "doubling_years": _yrs(fit.doubling_time),
-                "doubling_ci_low": _yrs(fit.doubling_low),
-                "doubling_ci_high": _yrs(fit.doubling_high),
-                "nb_alpha": round(fit.alpha, 4) if math.isfinite(fit.alpha) else math.nan,
-                "pearson_dispersion": round(fit.pearson_dispersion, 2),
-                "cagr_pct_bibliometrix": _pct(res.cagr),
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_growth_row(res, fit) for res in results for fit in res.fits])
+
+
+def _growth_row(res: SeriesResult, fit: growth.LogLinearFit) -> dict[str, object]:
+    return {
+        "series": res.series.key, "model": f"log-linear {fit.family}",
+        "years": f"{fit.year_from}-{fit.year_to}", "n_years": fit.n_years,
+        "growth_pct_per_year": _pct(fit.growth_rate),
+        "growth_ci_low": _pct(fit.growth_low), "growth_ci_high": _pct(fit.growth_high),
+        "doubling_years": _yrs(fit.doubling_time),
+        "doubling_ci_low": _yrs(fit.doubling_low),
+        "doubling_ci_high": _yrs(fit.doubling_high),
+        "nb_alpha": round(fit.alpha, 4) if math.isfinite(fit.alpha) else math.nan,
+        "pearson_dispersion": round(fit.pearson_dispersion, 2),
+        "cagr_pct_bibliometrix": _pct(res.cagr),
+    }
 
 
 def break_table(results: list[SeriesResult]) -> pd.DataFrame:
     """One row per series and family: break year, its CI, growth before/after, LR test."""
-    rows = []
-    for res in results:
-        for brk in res.breaks:
-            rows.append({
-                "series": res.series.key, "model": f"segmented {brk.family}",
-                "break_search": f"{brk.grid_from:g}-{brk.grid_to:g}",
-                "break_year": brk.break_year, "break_ci_low": brk.break_low,
-                "break_ci_high": brk.break_high, "ci_at_search_edge": brk.ci_at_grid_edge,
-                "growth_before_pct": _pct(brk.growth_before),
-                "growth_after_pct": _pct(brk.growth_after),
-                "lr_statistic": round(brk.lr, 2),
-                "p_chi2_approx": float(f"{brk.p_chi2:.3g}"),
-                "p_bootstrap": round(brk.p_bootstrap, 4) if brk.n_bootstrap else math.nan,
-                "n_bootstrap": brk.n_bootstrap,
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_break_row(res, brk) for res in results for brk in res.breaks])
+
+
+def _break_row(res: SeriesResult, brk: growth.BreakFit) -> dict[str, object]:
+    return {
+        "series": res.series.key, "model": f"segmented {brk.family}",
+        "break_search": f"{brk.grid_from:g}-{brk.grid_to:g}",
+        "break_year": brk.break_year, "break_ci_low": brk.break_low,
+        "break_ci_high": brk.break_high, "ci_at_search_edge": brk.ci_at_grid_edge,
+        "growth_before_pct": _pct(brk.growth_before),
+        "growth_after_pct": _pct(brk.growth_after),
+        "lr_statistic": round(brk.lr, 2),
+        "p_chi2_approx": float(f"{brk.p_chi2:.3g}"),
+        "p_bootstrap": round(brk.p_bootstrap, 4) if brk.n_bootstrap else math.nan,
+        "n_bootstrap": brk.n_bootstrap,
+    }
 
 
 def fold_table(results: list[SeriesResult]) -> pd.DataFrame:
