@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-from analysis import paths
 from analysis.fileio import Saved, atomic_path, write_json
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 FORMATS = ("png", "svg", "pdf")
@@ -54,11 +54,14 @@ def use_style(lang: str | None = None) -> None:
         mpl.rcParams["font.family"] = i18n.font_family(i18n.check_lang(lang))
 
 
-def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "") -> Saved:
+def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "",
+         show: bool = False, paths: Paths = PROCESS) -> Saved:
     """Write ``NAME.{png,svg,pdf}`` and ``NAME.json`` (alt text, caption, data source).
 
     ``alt`` describes what a reader who cannot see the image needs to know; ``caption`` is
-    what is printed under it; ``source`` says where the plotted values come from.
+    what is printed under it; ``source`` says where the plotted values come from. With
+    ``show``, the saved PNG is displayed in the notebook: its bytes are the same in every
+    run, unlike a live figure's repr.
     """
     if not alt.strip() or not caption.strip():
         raise ValueError(f"figure '{name}': alt text and caption are required")
@@ -75,6 +78,10 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "") ->
     write_json(sidecar, meta)
     for target in [*written, sidecar]:
         trace.record_output(target, artifact="figure", name=name)
+    if show:
+        from IPython.display import Image, display
+
+        display(Image(filename=str(written[0])))
     return Saved([*written, sidecar])
 
 

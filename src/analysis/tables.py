@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import paths
 from analysis.fileio import Saved, write_json, write_text
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 FORMATS = ("csv", "md", "tex", "html")
@@ -55,7 +55,7 @@ def _escape(text: str) -> str:
 
 
 def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "",
-         lang: str | None = None) -> Saved:
+         lang: str | None = None, paths: Paths = PROCESS) -> Saved:
     """Write ``NAME.{csv,md,tex,html}`` and ``NAME.json`` (caption, data source, columns).
 
     With ``lang``, the human-readable formats write numbers in that language's notation.

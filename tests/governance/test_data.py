@@ -8,10 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import datapackage, paths
+from analysis import datapackage
 from analysis.errors import DataError
 from analysis.governance import coding, evidence
 from analysis.governance import trajectories as gov
+from analysis.paths import PROCESS
 
 #: Respondent codes in the order the talk quotes them (issue 4): B-501 appears twice.
 TALK_ORDER = ["A-501", "Bc-101", "A-302", "A-502", "B-501", "B-401", "A-301", "B-501"]
@@ -24,8 +25,8 @@ def data() -> gov.GovernanceData:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not paths.SEED_TALK.exists():
-        pytest.skip(f"talk text layer not available at {paths.SEED_TALK} (../shared is absent)")
+    if not PROCESS.seed_talk.exists():
+        pytest.skip(f"talk text layer not available at {PROCESS.seed_talk} (../shared is absent)")
     return evidence.read_seed()
 
 

@@ -16,8 +16,8 @@ import pytest
 from governance_fixtures import HEADER, ROWS, write_coding
 from scipy import stats
 
-from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.paths import PROCESS
 
 pytestmark = pytest.mark.slow
 NOTEBOOK = "notebooks/03_governance_trajectories.ipynb"
@@ -37,11 +37,11 @@ def run_notebook(root: Path, name: str, *params: str) -> subprocess.CompletedPro
 def project_copy(dest: Path) -> Path:
     """The data, the notebook and the run-name schema: all a run of notebook 03 reads from
     the project."""
-    shutil.copytree(paths.DATA, dest / "data")
+    shutil.copytree(PROCESS.data, dest / "data")
     (dest / "config").mkdir(parents=True)
-    shutil.copy2(paths.CONFIG_SCHEMA, dest / "config" / paths.CONFIG_SCHEMA.name)
+    shutil.copy2(PROCESS.config_schema, dest / "config" / PROCESS.config_schema.name)
     (dest / "notebooks").mkdir(parents=True)
-    shutil.copy2(paths.ROOT / NOTEBOOK, dest / NOTEBOOK)
+    shutil.copy2(PROCESS.root / NOTEBOOK, dest / NOTEBOOK)
     return dest
 
 

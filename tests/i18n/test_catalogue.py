@@ -11,6 +11,7 @@ from analysis import i18n
 from analysis.errors import ParameterError
 from analysis.i18n import __main__ as cli
 from analysis.i18n import catalogues
+from analysis.paths import PROCESS
 
 
 @pytest.fixture
@@ -54,15 +55,18 @@ def test_a_deleted_translation_fails_the_check_naming_file_message_and_language(
     assert "Value grid of slide 1.4" in err
 
 
-def test_a_changed_source_paragraph_makes_its_translation_fuzzy(locales, tmp_path, monkeypatch):
-    notebook = tmp_path / "notebooks" / "02_value_grid.ipynb"
+def test_a_changed_source_paragraph_makes_its_translation_fuzzy(locales, tmp_path):
+    # A project root of the test's own: the real code and data (linked, read only) beside a
+    # copy of one notebook that the test edits.
+    paths = PROCESS.replace(root=tmp_path)
+    for name in ("src", "data"):
+        (tmp_path / name).symlink_to(PROCESS.root / name, target_is_directory=True)
+    notebook = paths.notebooks / "02_value_grid.ipynb"
     notebook.parent.mkdir()
-    shutil.copy(i18n.paths.NOTEBOOKS / notebook.name, notebook)
+    shutil.copy(PROCESS.notebooks / notebook.name, notebook)
     _replace(notebook, "A dot marks a value type", "A filled dot marks a value type")
-    monkeypatch.setattr(i18n.paths, "NOTEBOOKS", notebook.parent)
-    monkeypatch.setattr(catalogues.paths, "NOTEBOOKS", notebook.parent)
-    catalogues.update()
-    problems = [p for p in catalogues.check() if p.path.endswith("02_value_grid.po")]
+    catalogues.update(paths=paths)
+    problems = [p for p in catalogues.check(paths=paths) if p.path.endswith("02_value_grid.po")]
     assert {(p.lang, p.kind) for p in problems} == {("fr", "fuzzy"), ("ar", "fuzzy")}
     assert all("A filled dot" in p.message for p in problems)
 

@@ -8,11 +8,12 @@ import re
 
 import pytest
 
-from analysis import i18n, paths
+from analysis import i18n
 from analysis.errors import ParameterError
 from analysis.i18n import notebooks
+from analysis.paths import PROCESS
 
-NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+NOTEBOOKS = sorted(PROCESS.notebooks.glob("*.ipynb"))
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.literature.__main__ import main
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = paths.SHARED / "fixtures" / "exports"
+EXPORTS = PROCESS.shared / "fixtures" / "exports"
 SCOPUS_BIB = EXPORTS / "scopus-bibtex" / "scopus_2.bib"
 ZH_CSV = EXPORTS / "scopus-csv-zh" / "q-smart-city-2000.csv"
 needs_shared = pytest.mark.skipif(not EXPORTS.is_dir(), reason="needs ../shared fixtures")

@@ -14,14 +14,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import datapackage, paths
+from analysis import datapackage
 from analysis.errors import DataError
 from analysis.fileio import sha256_file
 from analysis.literature import corpus
+from analysis.paths import PROCESS
 
 needs_shared = pytest.mark.skipif(
-    not corpus.SHARED_COPY.exists(),
-    reason=f"record-level corpus not present at {corpus.SHARED_COPY} (../shared is absent)")
+    not PROCESS.slr_corpus_xlsx.exists(),
+    reason=f"record-level corpus not present at {PROCESS.slr_corpus_xlsx} (../shared is absent)")
 
 
 def rec(year, title="", abstract=None):
@@ -81,7 +82,7 @@ def test_sha256_mismatch_names_origin_and_both_hashes(tmp_path):
 
 
 def test_download_path_is_checked_before_use(tmp_path, monkeypatch):
-    def fake_download(url, target, timeout=60.0):
+    def fake_download(url, target, timeout=60.0, *, paths=PROCESS):
         assert url == corpus.SOURCE_URL
         target.write_bytes(b"tampered")
 
@@ -93,30 +94,31 @@ def test_download_path_is_checked_before_use(tmp_path, monkeypatch):
 
 @needs_shared
 def test_download_path_accepts_the_pinned_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "download",
-                        lambda url, target, timeout=60.0: shutil.copy(corpus.SHARED_COPY, target))
+    def download(url, target, timeout=60.0, *, paths=PROCESS):
+        shutil.copy(PROCESS.slr_corpus_xlsx, target)
+
+    monkeypatch.setattr(corpus, "download", download)
     with corpus.source_file(shared_copy=tmp_path / "absent.xlsx") as path:
         assert path.name == "absent.xlsx" and path.parent != tmp_path  # a temporary download
         assert path.exists()
 
 
-def test_deriving_updates_only_hash_and_bytes_and_keeps_a_hand_edit(package_copy, monkeypatch):
-    monkeypatch.setattr(corpus, "COUNTS_FILE", package_copy / "literature" / "corpus_counts.csv")
-    monkeypatch.setattr(corpus, "SERIES_FILE", package_copy / "literature" / "corpus_series.csv")
-    descriptor_path = package_copy / "datapackage.json"
+def test_deriving_updates_only_hash_and_bytes_and_keeps_a_hand_edit(package_paths):
+    descriptor_path = package_paths.datapackage
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     by_name = {res["name"]: res for res in descriptor["resources"]}
     by_name[corpus.COUNTS_RESOURCE]["title"] = "a title edited by hand"
     descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
-    lines = corpus.write_outputs(corpus.derive_counts([rec(2010, "a"), rec(None, "b")]))
+    lines = corpus.write_outputs(corpus.derive_counts([rec(2010, "a"), rec(None, "b")]),
+                                 paths=package_paths)
 
     assert lines[0].startswith("wrote ") and lines[0].endswith("literature/corpus_counts.csv")
     assert lines[1].startswith(f"{corpus.COUNTS_RESOURCE}: updated hash sha256:")
     assert len(lines) == 2  # the series file and its entry were already up to date
     counts = by_name[corpus.COUNTS_RESOURCE]
-    counts["hash"] = f"sha256:{sha256_file(corpus.COUNTS_FILE)}"
-    counts["bytes"] = corpus.COUNTS_FILE.stat().st_size
+    counts["hash"] = f"sha256:{sha256_file(corpus.counts_file(package_paths))}"
+    counts["bytes"] = corpus.counts_file(package_paths).stat().st_size
     assert json.loads(descriptor_path.read_text(encoding="utf-8")) == descriptor
 
 
@@ -172,7 +174,7 @@ def independent_counts(path: Path) -> dict[tuple[str, int | None], int]:
 @needs_shared
 def test_committed_counts_equal_an_independent_fresh_derivation():
     committed = datapackage.load(corpus.COUNTS_RESOURCE)
-    fresh = independent_counts(corpus.SHARED_COPY)
+    fresh = independent_counts(PROCESS.slr_corpus_xlsx)
     got = {(r.series, None if pd.isna(r.year) else int(r.year)): int(r.records)
            for r in committed.itertuples()}
     nonzero = {k: v for k, v in got.items() if v}
@@ -180,14 +182,14 @@ def test_committed_counts_equal_an_independent_fresh_derivation():
     # and the module's own derivation (through the importer) writes exactly the committed file
     with corpus.source_file() as path:
         text = corpus.to_csv(corpus.derive_counts(corpus.read_corpus(path)))
-    assert text == corpus.COUNTS_FILE.read_text(encoding="utf-8")
+    assert text == corpus.counts_file().read_text(encoding="utf-8")
 
 
 @needs_shared
 def test_substring_rule_differs_from_word_rule_only_on_governance_compounds():
     """Documents the choice: the word-bounded rule would only lose glued forms."""
     extra = set()
-    for record in corpus.read_corpus(corpus.SHARED_COPY):
+    for record in corpus.read_corpus(PROCESS.slr_corpus_xlsx):
         text = f"{record.title}\n{record.abstract or ''}"
         if corpus.mentions_governance(record) and not re.search(r"\bgovernance\b", text, re.I):
             extra.update(w.lower() for w in re.findall(r"\w*governance\w*", text, re.I))
@@ -200,7 +202,7 @@ def test_series_table_matches_module_rules():
     assert table.loc["corpus_governance", "selection"] == corpus.GOVERNANCE_RULE_TEXT
     assert (table["search_window_from"] == corpus.SEARCH_WINDOW[0]).all()
     assert (table["search_window_to"] == corpus.SEARCH_WINDOW[1]).all()
-    assert paths.relative(corpus.COUNTS_FILE) == "data/literature/corpus_counts.csv"
+    assert PROCESS.relative(corpus.counts_file()) == "data/literature/corpus_counts.csv"
 
 
 @needs_shared

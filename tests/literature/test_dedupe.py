@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.literature import (
     DedupeStats,
     Record,
@@ -16,9 +15,10 @@ from analysis.literature import (
     normalise_title,
     read_records,
 )
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SCOPUS_BIB = paths.SHARED / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
+SCOPUS_BIB = PROCESS.shared / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
 
 
 def rec(title: str, year: int | None, doi: str | None = None, database: str | None = None,

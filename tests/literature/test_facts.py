@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-from analysis import datapackage, paths
+from analysis import datapackage
 from analysis.fileio import sha256_file
 from analysis.literature import facts, plots
+from analysis.paths import PROCESS
 
 TALK_URL = "https://univ-pau.hal.science/hal-04618370v1"
 #: What a row's location must say for each kind of text its quote stands in.
@@ -30,7 +31,7 @@ def table():
 
 def bib_locators() -> dict[str, str]:
     """Each references.bib entry's primary URL: its DOI link, else its url field."""
-    text = paths.REFERENCES_BIB.read_text(encoding="utf-8")
+    text = PROCESS.references_bib.read_text(encoding="utf-8")
     found = {}
     for key, body in re.findall(r"^@\w+\{([^,]+),(.*?)^\}", text, flags=re.M | re.S):
         doi = re.search(r"^\s*doi\s*=\s*\{([^}]+)\}", body, flags=re.M)
@@ -75,10 +76,10 @@ def test_talk_quotes_are_the_talk_at_its_hal_url(table):
     assert (talk.url == TALK_URL).all() and (talk.citekey == "frucquet2024eljadida").all()
 
 
-@pytest.mark.skipif(not paths.SEED_TALK.exists(),
-                    reason=f"the talk's text layer is absent ({paths.SEED_TALK})")
+@pytest.mark.skipif(not PROCESS.seed_talk.exists(),
+                    reason=f"the talk's text layer is absent ({PROCESS.seed_talk})")
 def test_talk_quotes_are_verbatim_in_the_talk_text(table):
-    seed = squash(paths.SEED_TALK.read_text(encoding="utf-8"))
+    seed = squash(PROCESS.seed_talk.read_text(encoding="utf-8"))
     for row in table[table.read_in == "talk text"].itertuples():
         assert squash(row.quote) in seed, f"{row.fact_id}: quote not in the talk's text layer"
 
@@ -106,7 +107,7 @@ def test_unpublished_per_year_values_are_not_available(table):
 
 
 def test_citekeys_exist_in_references_bib(table):
-    bib = paths.REFERENCES_BIB.read_text(encoding="utf-8")
+    bib = PROCESS.references_bib.read_text(encoding="utf-8")
     keys = set(re.findall(r"^@\w+\{([^,]+),", bib, flags=re.MULTILINE))
     used = set(table["citekey"].dropna())
     assert used and used <= keys, used - keys

@@ -13,10 +13,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from analysis import i18n, paths  # noqa: E402
+from analysis import i18n, textlist  # noqa: E402
 from analysis.errors import DataError, ParameterError  # noqa: E402
 from analysis.literature import facts, growth, plots, report  # noqa: E402
 from analysis.literature import series as series_mod  # noqa: E402
+from analysis.paths import PROCESS  # noqa: E402
 
 
 def synthetic(per_year: dict[int, int], window: tuple[int, int], key: str = "syn"):
@@ -71,12 +72,13 @@ def test_openalex_snapshot_errors_name_file_and_keys(tmp_path):
         series_mod.openalex_series(bad)
 
 
-def test_select_skips_absent_snapshots_and_rejects_unknown(tmp_path, monkeypatch):
-    monkeypatch.setattr(paths, "OPENALEX_SNAPSHOTS", tmp_path / "none")
-    assert series_mod.select(["openalex"]) == []
-    snapshot(tmp_path)
-    monkeypatch.setattr(paths, "OPENALEX_SNAPSHOTS", tmp_path)
-    assert [s.key for s in series_mod.select(["openalex"])] == ["openalex:sharifi"]
+def test_select_skips_absent_snapshots_and_rejects_unknown(tmp_path):
+    empty = PROCESS.replace(data=tmp_path / "none")
+    assert series_mod.select(["openalex"], paths=empty) == []
+    found = PROCESS.replace(data=tmp_path / "data")
+    found.openalex_snapshots.mkdir(parents=True)
+    snapshot(found.openalex_snapshots)
+    assert [s.key for s in series_mod.select(["openalex"], paths=found)] == ["openalex:sharifi"]
     with pytest.raises(ParameterError, match="known: corpus_all"):
         series_mod.select(["wos"])
 
@@ -110,7 +112,7 @@ def test_export_series_counts_and_deduplicates(tmp_path):
 
 
 def test_parameter_parsers():
-    assert series_mod.parse_list(" a, b,,c ") == ["a", "b", "c"]
+    assert textlist.items(" a, b,,c ") == ["a", "b", "c"]
     assert series_mod.parse_window("1991-2020") == (1991, 2020)
     assert series_mod.parse_window("") is None
     with pytest.raises(ParameterError):
@@ -218,3 +220,46 @@ def test_facts_panel_quotes_only_verbatim_text_and_labels_the_rest():
     assert "“The number of articles published per year. Note that" in en
     assert "[compendium's note] The per-year counts are published only in the image" in en
     assert "(HAL hal-04858902) — place in the source not available" in en
+
+
+# --- notebook 01's parameters -------------------------------------------------------------------
+
+def test_growth_config_takes_the_notebook_parameters():
+    cfg = report.growth_config(1978, 2022, 2010, 2018, n_bootstrap=19, surge_tolerance=2.0,
+                               fold_pairs="2015-2019, 2010-2019")
+    assert (cfg.year_from, cfg.year_to, cfg.break_from, cfg.break_to) == (1978, 2022, 2010, 2018)
+    assert cfg.n_bootstrap == 19 and cfg.surge_tolerance == 2.0
+    assert cfg.fold_pairs == ((2015, 2019), (2010, 2019))
+
+
+@pytest.mark.parametrize(("years", "breaks", "message"), [
+    ((2022, 1978), (2010, 2018), "empty range: year 2022-1978, break 2010-2018"),
+    ((1978, 2022), (2018, 2010), "empty range: year 1978-2022, break 2018-2010"),
+])
+def test_an_empty_year_or_break_range_is_refused_naming_both(years, breaks, message):
+    with pytest.raises(ParameterError, match=f"^{message}$"):
+        report.growth_config(*years, *breaks, n_bootstrap=19, surge_tolerance=2.0,
+                             fold_pairs="")
+
+
+def test_a_bad_fold_pair_is_refused_by_growth_config():
+    with pytest.raises(ParameterError, match="'2019-2015' ends before it starts"):
+        report.growth_config(1978, 2022, 2010, 2018, n_bootstrap=19, surge_tolerance=2.0,
+                             fold_pairs="2019-2015")
+
+
+def test_series_come_from_comma_parameters_and_are_described_one_line_each(tmp_path):
+    empty = PROCESS.replace(data=tmp_path / "none")
+    chosen = series_mod.from_parameters(" corpus_all,, corpus_governance ", "", "", paths=empty)
+    assert [s.key for s in chosen] == ["corpus_all", "corpus_governance"]
+    assert series_mod.describe(chosen, "en") == (
+        "corpus_all: 4,219 records, search window 2009-2019\n"
+        "corpus_governance: 284 records, search window 2009-2019\n")
+    assert series_mod.describe(chosen, "fr").startswith(
+        "corpus_all : 4\u202f219 notices, fenêtre de recherche 2009-2019\n")
+    assert series_mod.describe([], "en") == ""
+
+
+def test_an_export_window_parameter_must_be_two_years(tmp_path):
+    with pytest.raises(ParameterError, match="export_window '2020': expected 'YYYY-YYYY'"):
+        series_mod.from_parameters("corpus_all", "", "2020")

@@ -16,11 +16,11 @@ from types import GeneratorType
 
 import pytest
 
-from analysis import paths
 from analysis.literature import count_per_year, detect_format, iter_records, read_records
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = paths.SHARED / "fixtures" / "exports"
+EXPORTS = PROCESS.shared / "fixtures" / "exports"
 needs_shared = pytest.mark.skipif(not EXPORTS.is_dir(), reason="needs ../shared fixtures")
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import paths
 from analysis.literature import (
     NoYearFieldError,
     RecordFormatError,
@@ -25,9 +24,10 @@ from analysis.literature import (
 )
 from analysis.literature.__main__ import main
 from analysis.literature.formats import tabular
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SCOPUS_BIB = paths.SHARED / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
+SCOPUS_BIB = PROCESS.shared / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
 needs_shared = pytest.mark.skipif(not SCOPUS_BIB.exists(), reason="needs ../shared fixtures")
 ENGINES = ["full", "fast"]
 

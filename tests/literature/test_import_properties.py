@@ -27,12 +27,12 @@ from test_import_hardening import (
     write_xls,
 )
 
-from analysis import paths
 from analysis.errors import CompendiumError
 from analysis.literature import read_records
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = paths.SHARED / "fixtures" / "exports"
+EXPORTS = PROCESS.shared / "fixtures" / "exports"
 #: Examples per (sample, mutation); 21 samples x 2 mutations x 50 = 2,100 cases.
 EXAMPLES = 50
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import paths
 from analysis.literature import (
     DedupeStats,
     NoYearFieldError,
@@ -21,10 +20,11 @@ from analysis.literature import (
     iter_records,
     read_records,
 )
+from analysis.paths import PROCESS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = paths.SHARED / "data" / "smart-city-slr-corpus" / "All_Data_Set_Smart_City_Literature.xlsx"
-ZH_CSV = paths.SHARED / "fixtures" / "exports" / "scopus-csv-zh" / "q-smart-city-2000.csv"
+CORPUS = PROCESS.slr_corpus_xlsx
+ZH_CSV = PROCESS.shared / "fixtures" / "exports" / "scopus-csv-zh" / "q-smart-city-2000.csv"
 
 
 def test_citavi_sample_fields_are_normalised():

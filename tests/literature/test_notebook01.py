@@ -8,12 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 from analysis.pipeline import run
 
 pytestmark = pytest.mark.slow  # starts a kernel and runs the bootstrap
 
-NOTEBOOK = paths.NOTEBOOKS / "01_literature_growth.ipynb"
+NOTEBOOK = PROCESS.notebooks / "01_literature_growth.ipynb"
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_notebook01_builds_figures_tables_and_verdicts(build):
     growth = pd.read_csv(tables / "literature_growth_models_en.csv")
     assert set(growth["years"]) == {"2009-2019"}  # 2020-2021 are never fitted
     counts = pd.read_csv(tables / "literature_counts_en.csv")
-    committed = pd.read_csv(paths.LITERATURE / "corpus_counts.csv").dropna(subset=["year"])
+    committed = pd.read_csv(PROCESS.literature / "corpus_counts.csv").dropna(subset=["year"])
     assert counts["records"].sum() == committed["records"].sum()
     executed = (build / "notebooks" / "01_test-en.ipynb").read_text()
     assert not re.search(r"at 0x[0-9a-f]+", executed), "a memory address leaked into outputs"

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from analysis import paths
 from analysis.literature.__main__ import main
 from analysis.literature.openalex import (
     OpenAlexError,
@@ -23,6 +22,7 @@ from analysis.literature.openalex import (
     session_with_retries,
     write_snapshot,
 )
+from analysis.paths import PROCESS
 
 KEY = "test-key-0123456789"
 
@@ -270,7 +270,7 @@ def test_cli_writes_a_dated_snapshot(server, tmp_path, monkeypatch, capsys):
 
 def test_cli_series_uses_queries_yml(server, tmp_path, monkeypatch):
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
-    spec = yaml.safe_load(paths.LITERATURE_QUERIES.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(PROCESS.literature_queries.read_text(encoding="utf-8"))
     allam = spec["series"]["allam"]["openalex"]
     server.answer(200, page({allam["year_from"]: 1}))
     code = main(["openalex", "--series", "allam", "--out", str(tmp_path),
@@ -292,7 +292,7 @@ def test_cli_reports_persistent_failure_and_exits_non_zero(server, tmp_path, cap
 
 
 def test_wos_queries_are_not_invented():
-    spec = yaml.safe_load(paths.LITERATURE_QUERIES.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(PROCESS.literature_queries.read_text(encoding="utf-8"))
     for name in ("sharifi", "allam"):
         wos = spec["series"][name]["web_of_science"]
         assert wos["query"] == "not available"  # the papers give no WoS search string

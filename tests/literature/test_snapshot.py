@@ -281,10 +281,10 @@ def test_duckdb_agrees_with_the_python_openalex_jsonl_reader(tmp_path, capsys):
 
 
 def test_pyspark_is_an_extra_pinned_with_hashes_outside_the_default_lock():
-    from analysis import paths
+    from analysis.paths import PROCESS
 
-    default = paths.LOCK.read_text()
-    extra = (paths.ROOT / "requirements-spark.lock").read_text()
+    default = PROCESS.lock.read_text()
+    extra = (PROCESS.root / "requirements-spark.lock").read_text()
     assert "\nduckdb==" in default and "pyspark==" not in default and "py4j==" not in default
     assert "\npyspark==" in extra and extra.count("--hash=sha256:") >= 2
 
@@ -293,22 +293,23 @@ def test_pyspark_is_an_extra_pinned_with_hashes_outside_the_default_lock():
 
 
 def test_a_series_file_loads_as_an_independent_snapshot_series(tmp_path, capsys, monkeypatch):
-    from analysis import paths
     from analysis.literature import series as series_mod
+    from analysis.paths import PROCESS
 
     parts = write_snapshot(tmp_path / "s3")
-    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    monkeypatch.setattr(paths, "LITERATURE", tmp_path / "data")
+    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(tmp_path / "build"))  # the CLI's edge
+    paths = PROCESS.replace(build=tmp_path / "build", data=tmp_path / "data")
     assert main(["snapshot", str(tmp_path / "s3"), "--series", "allam", "--no-progress"]) == 0
     capsys.readouterr()
-    assert series_mod.snapshot_series_files() == []  # written to build/, not yet kept in data/
-    kept = tmp_path / "data" / "openalex-snapshot"
+    # written to build/, not yet kept in data/
+    assert series_mod.snapshot_series_files(paths=paths) == []
+    kept = paths.literature / "openalex-snapshot"
     kept.mkdir(parents=True)
     for written in (tmp_path / "build" / "snapshot").glob("openalex-snapshot_*"):
         shutil.copy2(written, kept / written.name)
-    files = series_mod.snapshot_series_files()
+    files = series_mod.snapshot_series_files(paths=paths)
     assert [f.parent for f in files] == [kept]
-    chosen = series_mod.select(["openalex-snapshot"])
+    chosen = series_mod.select(["openalex-snapshot"], paths=paths)
     assert len(chosen) == 1
     got = chosen[0]
     truth = expected(parts, ALLAM, ("article", "review"), 1978, 2022)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import i18n, paths, valuegrid
+from analysis import i18n, valuegrid
 from analysis.errors import ParameterError
+from analysis.paths import PROCESS
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +16,9 @@ def grid():
 
 def slide_rows_from_seed() -> list[list[str]]:
     """The nine table rows of slide 1.4, read straight from the talk's text layer."""
-    if not paths.SEED_TALK.exists():
-        pytest.skip(f"seed text not available at {paths.SEED_TALK}")
-    lines = paths.SEED_TALK.read_text(encoding="utf-8").splitlines()
+    if not PROCESS.seed_talk.exists():
+        pytest.skip(f"seed text not available at {PROCESS.seed_talk}")
+    lines = PROCESS.seed_talk.read_text(encoding="utf-8").splitlines()
     start = next(i for i, ln in enumerate(lines) if ln.startswith("Composante\tCaractérisation"))
     rows = [ln.split("\t") for ln in lines[start + 1:start + 10]]
     assert all(len(r) == 4 for r in rows)

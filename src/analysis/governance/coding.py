@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths
 from analysis._startup import skip_unused_imports
 from analysis.errors import DataError, ParameterError, Problems, where
 from analysis.fileio import read_utf8
 from analysis.governance.evidence import split_ids
 from analysis.governance.labels import MODES
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 #: Columns whose cells hold ``;``-separated terms from the vocabulary.
@@ -34,8 +34,9 @@ MAX_REPORTED_ERRORS = 20
 MIN_EXPECTED = 5
 
 
-def read_schema(path: Path | None = None) -> dict:
-    path = Path(path or paths.GOVERNANCE_CODING_SCHEMA)
+def read_schema(path: Path | None = None, *, paths: Paths = PROCESS) -> dict:
+    """The coding file's Table Schema (by default the shipped one)."""
+    path = Path(path or paths.governance_coding_schema)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -163,10 +164,10 @@ def _check_duplicates(path: Path, frame: pd.DataFrame) -> list[str]:
 
 
 def load_coding(path: Path | str, known_excerpts: set[str],
-                schema: dict | None = None) -> pd.DataFrame:
+                schema: dict | None = None, *, paths: Paths = PROCESS) -> pd.DataFrame:
     """Validate a coding file and return it; DataError lists every problem with row/column."""
     path = Path(path)
-    schema = schema or read_schema()
+    schema = schema or read_schema(paths=paths)
     header, rows = _read_rows(path)
     _check_header(path, header, schema)
     problems = Problems(f"{path}: {{n}} problem(s) in the coding file")
@@ -182,10 +183,10 @@ def load_coding(path: Path | str, known_excerpts: set[str],
     return frame
 
 
-def resolve(path: str | Path) -> Path:
+def resolve(path: str | Path, *, paths: Paths = PROCESS) -> Path:
     """A coding file path as given to the notebook: absolute, or relative to the project root."""
     path = Path(path).expanduser()
-    return path if path.is_absolute() else paths.ROOT / path
+    return path if path.is_absolute() else paths.root / path
 
 
 def artifact_suffix(lang: str, coding_file: str) -> str:
@@ -314,13 +315,14 @@ class CodingAnalysis:
     per_type: pd.DataFrame
 
 
-def analyse(coded: pd.DataFrame, cases: list[str], schema: dict | None = None) -> CodingAnalysis:
+def analyse(coded: pd.DataFrame, cases: list[str], schema: dict | None = None, *,
+            paths: Paths = PROCESS) -> CodingAnalysis:
     """Trajectories by period, mode × value-type cross-table and tests, for the given cases."""
     picked = coded[coded["case"].isin(cases)].reset_index(drop=True)
     if picked.empty:
         raise ParameterError(f"parameter 'cases': none of {', '.join(cases)} is in the coding "
                              f"file (its cases: {', '.join(sorted(set(coded['case'])))})")
-    value_types = vocabulary(schema or read_schema())["value_created"]
+    value_types = vocabulary(schema or read_schema(paths=paths))["value_created"]
     table = crosstab(picked, value_types)
     return CodingAnalysis(derive_trajectories(picked), table, mode_value_test(table),
                           per_type_fisher(picked, value_types))

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import datapackage, paths
+from analysis import datapackage
 from analysis.errors import DataError, where
 from analysis.governance.labels import ARABIC_STATUS
+from analysis.paths import PROCESS, Paths
 
 RESOURCE = "evidence_excerpts"
 ID_SEPARATOR = ";"
@@ -95,6 +96,6 @@ def verbatim_problems(frame: pd.DataFrame, seed: str) -> list[str]:
     return problems
 
 
-def read_seed() -> str:
-    """The talk's text layer at ``paths.SEED_TALK`` (raises FileNotFoundError if it is absent)."""
-    return paths.SEED_TALK.read_text(encoding="utf-8")
+def read_seed(*, paths: Paths = PROCESS) -> str:
+    """The talk's text layer at ``paths.seed_talk`` (raises FileNotFoundError if it is absent)."""
+    return paths.seed_talk.read_text(encoding="utf-8")

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import datapackage, i18n
+from analysis import datapackage, i18n, textlist
 from analysis.errors import DataError, ParameterError, where
 from analysis.governance import evidence
-from analysis.governance.labels import check_lang, label
+from analysis.governance.labels import label
+from analysis.i18n import check_lang
 
 DIMENSIONS = "governance_dimensions"
 REGIONS = "governance_regions"
@@ -98,8 +99,7 @@ def load() -> GovernanceData:
 
 def parse_cases(cases: str | list[str] | tuple[str, ...]) -> list[str]:
     """``"A,B"`` or ``["A", "B"]`` -> ``["A", "B"]`` (order kept, duplicates dropped)."""
-    items = cases.split(",") if isinstance(cases, str) else list(cases)
-    picked = list(dict.fromkeys(str(c).strip() for c in items if str(c).strip()))
+    picked = list(dict.fromkeys(textlist.items(cases)))
     if not picked:
         raise ParameterError("parameter 'cases': no case given (e.g. \"A,B\")")
     return picked

@@ -25,8 +25,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import paths
 from analysis.errors import CompendiumError, ParameterError
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 if TYPE_CHECKING:
@@ -64,8 +64,11 @@ def languages() -> tuple[str, ...]:
     return (SOURCE_LANG, *found)
 
 
-def check_lang(lang: object) -> str:
-    """Reject a language without a catalogue, listing the available ones."""
+def check_lang(lang: object, *, paths: Paths = PROCESS) -> str:
+    """Reject a language without a catalogue, listing the available ones.
+
+    The one check of a ``lang`` parameter: every module that takes one calls this.
+    """
     available = languages()
     if lang not in available:
         raise ParameterError(f"parameter 'lang': got {lang!r}, expected one of "
@@ -78,7 +81,7 @@ _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+
                       r'"(?:[^"\\]|\\.)*"\s*$')
 
 
-def syntax_error(path: Path, text: str) -> str | None:
+def syntax_error(path: Path, text: str, *, paths: Paths = PROCESS) -> str | None:
     """The first line that is neither a comment, blank, nor a keyword with one quoted string.
 
     Babel's reader forgives an unterminated quote; ``msgfmt`` does not, and neither do we.
@@ -91,7 +94,7 @@ def syntax_error(path: Path, text: str) -> str | None:
     return None
 
 
-def read_catalogue(path: Path) -> Catalog:
+def read_catalogue(path: Path, *, paths: Paths = PROCESS) -> Catalog:
     """Parse one ``.po`` file; a syntax error names the file and line."""
     from babel.messages.pofile import PoFileError, read_po
 
@@ -99,7 +102,7 @@ def read_catalogue(path: Path) -> Catalog:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogueError(f"{paths.relative(path)}: cannot be read ({exc.strerror})") from None
-    problem = syntax_error(path, data.decode("utf-8", errors="replace"))
+    problem = syntax_error(path, data.decode("utf-8", errors="replace"), paths=paths)
     if problem:
         raise CatalogueError(problem)
     try:
@@ -114,7 +117,8 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
-def placeholder_problems(catalogue: Catalog, path: Path, lang: str) -> list[str]:
+def placeholder_problems(catalogue: Catalog, path: Path, lang: str, *,
+                         paths: Paths = PROCESS) -> list[str]:
     """One line per translation whose ``{fields}`` differ from its msgid's."""
     problems = []
     for message in catalogue:

@@ -1,4 +1,6 @@
-"""``python -m analysis.i18n update | init LANG LOCALE | report | check``.
+"""Extract, merge, report and check the translation catalogues (locales/).
+
+``python -m analysis.i18n update | init LANG LOCALE | report | check``:
 
 ``update`` re-extracts every message and merges it into every catalogue (fuzzy where a source
 changed); ``init de de_DE`` starts a new language; ``report`` lists untranslated entries
@@ -12,13 +14,12 @@ import argparse
 import sys
 from collections import Counter
 
-from analysis import paths
-from analysis.errors import reports_errors
+from analysis import cli
 from analysis.i18n import catalogues
+from analysis.paths import Paths
 
 
-def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m analysis.i18n", description=__doc__)
+def _arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("update", help="re-extract messages and merge them into every .po")
     init = sub.add_parser("init", help="start the catalogues of a new language")
@@ -26,17 +27,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     init.add_argument("locale", help="its CLDR locale, e.g. de_DE (numbers, plurals, direction)")
     sub.add_parser("report", help="say which entries are untranslated (does not fail on them)")
     sub.add_parser("check", help="fail on any missing or fuzzy entry of a shipped language")
-    return parser.parse_args(argv)
 
 
-@reports_errors
-def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
     if args.command in ("update", "init"):
-        for path in catalogues.update(getattr(args, "lang", None), getattr(args, "locale", None)):
+        for path in catalogues.update(getattr(args, "lang", None), getattr(args, "locale", None),
+                                      paths=paths):
             print(f"wrote {paths.relative(path)}")
         return 0
-    problems = catalogues.check()
+    problems = catalogues.check(paths=paths)
     broken = [p for p in problems if p.kind in ("compile", "placeholder")]
     shown = problems if args.command == "check" else broken
     for problem in shown:
@@ -52,4 +52,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import i18n, paths
+from analysis import i18n
 from analysis.i18n import notebooks
+from analysis.paths import PROCESS, Paths
 
 #: Babel keyword specs: ``gettext(lang, message)`` → the message is argument 2; ``_`` and
 #: ``N_`` take the message alone (``_ = partial(i18n.gettext, lang)``); the site templates'
@@ -63,12 +64,12 @@ def _new_catalogue(locale: str | None = None):
     return Catalog(locale=locale, domain=None, fuzzy=False, **_HEADER)
 
 
-def code_template():
+def code_template(*, paths: Paths = PROCESS):
     """Messages of the code and of the English data labels."""
     from babel.messages.extract import extract_from_dir
 
     template = _new_catalogue()
-    src = paths.ROOT / "src"
+    src = paths.root / "src"
     method_map = [("analysis/**.py", "python"), ("analysis/**.j2", "jinja2.ext:babel_extract")]
     options = {"analysis/**.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}}
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -76,10 +77,10 @@ def code_template():
             comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
         template.add(message, None, [(f"src/{filename}", lineno)],
                      auto_comments=comments, context=context)
-    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        _add_notebook_code(template, notebook)
+    for notebook in sorted(paths.notebooks.glob("*.ipynb")):
+        _add_notebook_code(template, notebook, paths=paths)
     for rel, fields in DATA_FIELDS.items():
-        with open(paths.ROOT / rel, encoding="utf-8", newline="") as handle:
+        with open(paths.root / rel, encoding="utf-8", newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
                 for field in fields:
                     if row[field]:
@@ -88,7 +89,7 @@ def code_template():
     return template
 
 
-def _add_notebook_code(template, notebook: Path) -> None:
+def _add_notebook_code(template, notebook: Path, *, paths: Paths = PROCESS) -> None:
     """Messages of a notebook's code cells (``i18n.gettext(lang, ...)`` calls)."""
     from babel.messages.extract import extract
 
@@ -100,7 +101,7 @@ def _add_notebook_code(template, notebook: Path) -> None:
             template.add(message, None, [(rel, number)], auto_comments=comments, context=context)
 
 
-def notebook_template(notebook: Path):
+def notebook_template(notebook: Path, *, paths: Paths = PROCESS):
     template = _new_catalogue()
     rel = paths.relative(notebook)
     for text, cell in notebooks.messages(notebook):
@@ -108,11 +109,11 @@ def notebook_template(notebook: Path):
     return template
 
 
-def templates() -> dict[str, object]:
+def templates(*, paths: Paths = PROCESS) -> dict[str, object]:
     """Every domain's template, made now from the sources."""
-    found = {i18n.DOMAIN: code_template()}
-    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        found[notebook.stem] = notebook_template(notebook)
+    found = {i18n.DOMAIN: code_template(paths=paths)}
+    for notebook in sorted(paths.notebooks.glob("*.ipynb")):
+        found[notebook.stem] = notebook_template(notebook, paths=paths)
     return found
 
 
@@ -129,7 +130,8 @@ def _write(catalogue, path: Path) -> None:
     path.write_bytes(new)
 
 
-def update(new_lang: str | None = None, new_locale: str | None = None) -> list[Path]:
+def update(new_lang: str | None = None, new_locale: str | None = None, *,
+           paths: Paths = PROCESS) -> list[Path]:
     """Write the ``.pot`` templates and merge them into every ``.po`` (fuzzy where changed).
 
     With ``new_lang``, first create that language's empty catalogues (``pybabel init``).
@@ -138,14 +140,14 @@ def update(new_lang: str | None = None, new_locale: str | None = None) -> list[P
     langs = [lang for lang in i18n.languages() if lang != i18n.SOURCE_LANG]
     if new_lang:
         langs.append(new_lang)
-    for domain, template in templates().items():
+    for domain, template in templates(paths=paths).items():
         pot = i18n.LOCALES / f"{domain}.pot"
         _write(template, pot)
         written.append(pot)
         for lang in sorted(set(langs)):
             po = i18n.po_path(lang, domain)
             if po.exists():
-                catalogue = i18n.read_catalogue(po)
+                catalogue = i18n.read_catalogue(po, paths=paths)
             else:
                 catalogue = _new_catalogue(new_locale or lang)
             catalogue.update(template, no_fuzzy_matching=False, update_header_comment=False)
@@ -154,28 +156,28 @@ def update(new_lang: str | None = None, new_locale: str | None = None) -> list[P
     return written
 
 
-def check() -> list[Problem]:
+def check(*, paths: Paths = PROCESS) -> list[Problem]:
     """Every missing, fuzzy, unreadable or placeholder-breaking entry of every shipped language."""
     problems: list[Problem] = []
     shipped = [lang for lang in i18n.languages() if lang != i18n.SOURCE_LANG]
-    for domain, template in templates().items():
+    for domain, template in templates(paths=paths).items():
         for lang in shipped:
-            problems += _check_one(template, i18n.po_path(lang, domain), lang)
+            problems += _check_one(template, i18n.po_path(lang, domain), lang, paths=paths)
     return problems
 
 
-def _check_one(template, po: Path, lang: str) -> list[Problem]:
+def _check_one(template, po: Path, lang: str, *, paths: Paths = PROCESS) -> list[Problem]:
     rel = paths.relative(po)
     if not po.exists():
         return [Problem(rel, None, lang, f"{len(template)} messages, no catalogue", "missing")]
     try:
-        catalogue = i18n.read_catalogue(po)
+        catalogue = i18n.read_catalogue(po, paths=paths)
     except i18n.CatalogueError as exc:
         return [Problem(rel, None, lang, str(exc), "compile")]
     problems = [Problem(rel, None, lang, line, "placeholder")
-                for line in i18n.placeholder_problems(catalogue, po, lang)]
+                for line in i18n.placeholder_problems(catalogue, po, lang, paths=paths)]
     for message in template:
-        if not message.id or _data_has_own_column(message, lang):
+        if not message.id or _data_has_own_column(message, lang, paths=paths):
             continue
         found = catalogue.get(message.id, context=message.context)
         first = message.id if isinstance(message.id, str) else message.id[0]
@@ -186,18 +188,18 @@ def _check_one(template, po: Path, lang: str) -> list[Problem]:
     return problems
 
 
-def _data_has_own_column(message, lang: str) -> bool:
+def _data_has_own_column(message, lang: str, *, paths: Paths = PROCESS) -> bool:
     """A data label needs no translation where every file it comes from has a column for
     ``lang`` (the French labels, which are the talk's own words)."""
     files = [path for path, _line in message.locations]
     if not files or not all(path in DATA_FIELDS for path in files):
         return False
-    return all(f"{field.rsplit('_', 1)[0]}_{lang}" in _header(path)
+    return all(f"{field.rsplit('_', 1)[0]}_{lang}" in _header(path, paths=paths)
                for path in files for field in DATA_FIELDS[path])
 
 
-def _header(rel: str) -> list[str]:
-    with open(paths.ROOT / rel, encoding="utf-8", newline="") as handle:
+def _header(rel: str, *, paths: Paths = PROCESS) -> list[str]:
+    with open(paths.root / rel, encoding="utf-8", newline="") as handle:
         return next(csv.reader(handle))
 
 

@@ -1,4 +1,6 @@
-"""Command line: ``python -m analysis.literature {count,detect,openalex} ...``.
+"""Count export records per year, detect their formats, count OpenAlex (API or snapshot).
+
+``python -m analysis.literature {count,detect,openalex,snapshot} ...``:
 
     count FILE... [--format auto] [--from Y] [--to Y] [--json] [--bibtex-engine auto|full|fast]
                   [--keep-duplicates]
@@ -20,12 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis.errors import CompendiumError, reports_errors
+from analysis import cli
+from analysis.errors import CompendiumError
 from analysis.literature import (
     DedupeStats,
     Record,
@@ -36,30 +38,10 @@ from analysis.literature import (
 )
 from analysis.literature.detect import FORMAT_ALIASES, FORMATS
 from analysis.literature.formats.bibtex import ENGINES
+from analysis.paths import Paths
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The CLI; a reader that closes the pipe (``count FILE | head -1``) ends it quietly."""
-    try:
-        code = _main(argv)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # As the Python docs advise: point stdout at devnull so the interpreter's final flush
-        # raises nothing either, and exit 1 (what Python itself does on EPIPE).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    return code
-
-
-@reports_errors
-def _main(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
-    return args.handler(args)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis.literature", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def _arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
 
     count = commands.add_parser("count", help="count records per year in export files")
@@ -92,10 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help="counts per year of a whole OpenAlex snapshot")
     snapshot_run.add_arguments(snapshot)
     snapshot.set_defaults(handler=snapshot_run.command)
-    return parser
 
 
-def _count(args: argparse.Namespace) -> int:
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    """Run the subcommand; a reader that closes the pipe (``count FILE | head -1``) ends it
+    quietly (the decorator sees to that)."""
+    return args.handler(args, paths)
+
+
+def _count(args: argparse.Namespace, paths: Paths) -> int:
     files: list[dict[str, object]] = []
     stats = DedupeStats()
 
@@ -135,7 +123,7 @@ def _count(args: argparse.Namespace) -> int:
     return 0
 
 
-def _detect(args: argparse.Namespace) -> int:
+def _detect(args: argparse.Namespace, paths: Paths) -> int:
     """One line per file; an unreadable file is an error line on stderr, and the others are
     still reported (exit 1 if any failed)."""
     failed = 0

@@ -1,4 +1,4 @@
-"""Derive the default literature series from the real smart-city SLR corpus.
+"""Re-derive the committed literature counts from the real smart-city SLR corpus (make data).
 
 The corpus (4,219 articles with "smart city"/"smart cities" in the title, 2009–2019, from
 IEEE, EBSCO, ACM and Web of Science, merged in Citavi 6) is published by the GitHub repository
@@ -12,7 +12,7 @@ CLI (``make data``)::
     python -m analysis.literature.corpus --check    # re-derive, compare, write nothing
 
 The source file is ``../shared/data/smart-city-slr-corpus/`` (its default location,
-``paths.SLR_CORPUS_XLSX``) when present; otherwise the pinned raw URL is downloaded to a
+``Paths.slr_corpus_xlsx``) when present; otherwise the pinned raw URL is downloaded to a
 temporary file and its sha256 checked before use. The descriptors of the two derived files are
 written by hand in ``data/datapackage.json``: this module updates only their ``hash`` and
 ``bytes``.
@@ -33,9 +33,10 @@ from typing import Protocol
 
 import pandas as pd
 
-from analysis import datapackage, paths
-from analysis.errors import DataError, reports_errors
+from analysis import cli, datapackage
+from analysis.errors import DataError
 from analysis.fileio import sha256_file, write_text_if_changed
+from analysis.paths import PROCESS, Paths
 
 SOURCE_REPO = "yusufbzk/SLR-Text-Mining"
 SOURCE_COMMIT = "b0d142ef2565544e47ccbdc657755d9250b93a54"
@@ -43,7 +44,6 @@ SOURCE_PATH = "Dataset/All_Data_Set_Smart_City_Literature.xlsx"
 SOURCE_URL = f"https://raw.githubusercontent.com/{SOURCE_REPO}/{SOURCE_COMMIT}/{SOURCE_PATH}"
 SOURCE_SHA256 = "9b62062aab139622246d271638794c41cdee35c93ec1d82992c0d77907891568"
 SOURCE_LICENSE = "GPL-3.0"
-SHARED_COPY = paths.SLR_CORPUS_XLSX
 
 #: The corpus's own search window (the repository's README: articles published 2009–2019).
 SEARCH_WINDOW = (2009, 2019)
@@ -64,8 +64,6 @@ GOVERNANCE_RULE_TEXT = (
 
 COUNTS_RESOURCE = "literature_corpus_counts"
 SERIES_RESOURCE = "literature_corpus_series"
-COUNTS_FILE = paths.LITERATURE / "corpus_counts.csv"
-SERIES_FILE = paths.LITERATURE / "corpus_series.csv"
 #: How the derived files are made, as their hand-written descriptors record it (tested).
 DERIVATION_COMMAND = "python -m analysis.literature.corpus  (make data)"
 
@@ -73,6 +71,16 @@ SERIES = {
     "corpus_all": "all records of the corpus",
     "corpus_governance": GOVERNANCE_RULE_TEXT,
 }
+
+
+def counts_file(paths: Paths = PROCESS) -> Path:
+    """The committed annual counts (resource ``literature_corpus_counts``)."""
+    return paths.literature / "corpus_counts.csv"
+
+
+def series_file(paths: Paths = PROCESS) -> Path:
+    """The committed series definitions (resource ``literature_corpus_series``)."""
+    return paths.literature / "corpus_series.csv"
 
 
 class RecordLike(Protocol):
@@ -163,7 +171,8 @@ def check_sha256(path: Path, origin: str) -> None:
         )
 
 
-def download(url: str, target: Path, timeout: float = 60.0) -> None:
+def download(url: str, target: Path, timeout: float = 60.0, *,
+             paths: Paths = PROCESS) -> None:
     """Fetch ``url`` into ``target``, with an error that names the URL on failure."""
     import requests
 
@@ -172,20 +181,23 @@ def download(url: str, target: Path, timeout: float = 60.0) -> None:
         response.raise_for_status()
     except requests.RequestException as exc:
         raise DataError(f"{url}: download of the smart-city SLR corpus failed ({exc}). "
-                        f"Put a copy at {SHARED_COPY} to derive offline.") from exc
+                        f"Put a copy at {paths.slr_corpus_xlsx} to derive offline.") from exc
     target.write_bytes(response.content)
 
 
 @contextmanager
-def source_file(shared_copy: Path = SHARED_COPY, url: str = SOURCE_URL):
-    """Yield a checked path to the corpus: the local copy, else a verified download."""
+def source_file(shared_copy: Path | None = None, url: str = SOURCE_URL, *,
+                paths: Paths = PROCESS):
+    """Yield a checked path to the corpus: the local copy (by default the one in the shared
+    folder), else a verified download."""
+    shared_copy = Path(shared_copy or paths.slr_corpus_xlsx)
     if shared_copy.exists():
         check_sha256(shared_copy, str(shared_copy))
         yield shared_copy
         return
     with tempfile.TemporaryDirectory(prefix="slr-corpus-") as folder:
         target = Path(folder) / shared_copy.name
-        download(url, target)
+        download(url, target, paths=paths)
         check_sha256(target, url)
         yield target
 
@@ -199,7 +211,7 @@ def read_corpus(path: Path) -> list[RecordLike]:
 
 # --- writing the data files ------------------------------------------------------------------
 
-def write_outputs(counts: pd.DataFrame) -> list[str]:
+def write_outputs(counts: pd.DataFrame, *, paths: Paths = PROCESS) -> list[str]:
     """Write both CSVs (only when changed) and refresh only their hash and bytes.
 
     Their descriptors (schema, provenance, licence) are written by hand in
@@ -207,7 +219,7 @@ def write_outputs(counts: pd.DataFrame) -> list[str]:
     hash and bytes were updated.
     """
     changed = []
-    for path, frame in ((COUNTS_FILE, counts), (SERIES_FILE, series_table())):
+    for path, frame in ((counts_file(paths), counts), (series_file(paths), series_table())):
         if write_text_if_changed(path, to_csv(frame)):
             changed.append(f"wrote {paths.relative(path)}")
     return changed + datapackage.refresh_checksums([COUNTS_RESOURCE, SERIES_RESOURCE])
@@ -227,27 +239,29 @@ def summary(counts: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-@reports_errors
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.literature.corpus",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="re-derive and compare with the committed counts; write nothing")
-    args = parser.parse_args(argv)
-    with source_file() as path:
+
+
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    with source_file(paths=paths) as path:
         counts = derive_counts(read_corpus(path))
     print(summary(counts))
     if args.check:
-        committed = COUNTS_FILE.read_text(encoding="utf-8") if COUNTS_FILE.exists() else ""
+        committed_file = counts_file(paths)
+        committed = (committed_file.read_text(encoding="utf-8") if committed_file.exists()
+                     else "")
         if committed != to_csv(counts):
-            print(f"error: {COUNTS_FILE} differs from a fresh derivation; run `make data`",
+            print(f"error: {committed_file} differs from a fresh derivation; run `make data`",
                   file=sys.stderr)
             return 1
-        print(f"{paths.relative(COUNTS_FILE)} matches a fresh derivation")
+        print(f"{paths.relative(committed_file)} matches a fresh derivation")
         return 0
-    print("\n".join(write_outputs(counts)) or "counts unchanged")
+    print("\n".join(write_outputs(counts, paths=paths)) or "counts unchanged")
     return 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,10 +1,11 @@
-"""Published numbers and claims about the growth of Smart City research, as quoted data.
+"""Validate the published facts after a hand edit and refresh their hash and bytes.
 
-``data/literature/published_facts.csv`` holds one row per number or claim that could be read
-in a primary source (a paper's abstract or figure caption, the thesis abstract, the talk itself,
-the OpenAlex API), each with its citekey, location in that source, URL, quote and, where there
-is one, its value. The per-year values of the Sharifi et al. (2021) and Allam et al. (2022)
-figures are NOT published as text: their rows say "not available", and nothing in the
+The facts are published numbers and claims about the growth of Smart City research, kept as
+quoted data: ``data/literature/published_facts.csv`` holds one row per number or claim that
+could be read in a primary source (a paper's abstract or figure caption, the thesis abstract,
+the talk itself, the OpenAlex API), each with its citekey, location in that source, URL, quote
+and, where there is one, its value. The per-year values of the Sharifi et al. (2021) and Allam
+et al. (2022) figures are NOT published as text: their rows say "not available", and nothing in the
 compendium estimates them.
 
 Its descriptor (schema, sources, licence) is written by hand in ``data/datapackage.json``;
@@ -20,14 +21,17 @@ import argparse
 
 import pandas as pd
 
-from analysis import datapackage, i18n
-from analysis.errors import reports_errors
+from analysis import cli, datapackage, i18n
+from analysis.paths import Paths
 
 RESOURCE = "literature_published_facts"
 NOT_AVAILABLE, NOT_APPLICABLE = "not available", "not applicable"
 #: The code reads these values; the descriptor's enums must list the same (tested).
 TOPICS = ("literature_growth", "governance_framework", "openalex")
 FIGURES = ("sharifi2021_fig1", "allam2022_fig2")
+#: The provenance line written beside the facts figure and table of notebook 01.
+SOURCE = ("data/literature/published_facts.csv (quotes from the papers' abstracts and figure "
+          "captions, the thesis abstract and the talk; URL and location in each row)")
 
 
 def load() -> pd.DataFrame:
@@ -66,12 +70,9 @@ def period_text(row: pd.Series) -> str:
     return f"{int(start)}" if start == end else f"{int(start)}–{int(end)}"
 
 
-@reports_errors
-def main(argv: list[str] | None = None) -> int:
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
     """After a hand edit of the CSV: validate it, then refresh only its hash and bytes."""
-    argparse.ArgumentParser(prog="python -m analysis.literature.facts",
-                            description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     datapackage.validate_schema(RESOURCE)
     print("\n".join(datapackage.refresh_checksums([RESOURCE]))
           or f"{RESOURCE}: hash and bytes already match; descriptor unchanged")

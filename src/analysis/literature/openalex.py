@@ -34,9 +34,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis import paths, yamlfile
+from analysis import yamlfile
 from analysis.errors import CompendiumError, ConfigError
 from analysis.fileio import write_text
+from analysis.paths import PROCESS, Paths
 
 DEFAULT_BASE_URL = "https://api.openalex.org"
 API_KEY_ENV = "OPENALEX_API_KEY"
@@ -244,9 +245,9 @@ def write_snapshot(snapshot: dict, out_dir: Path, name: str, api_key: str | None
     return target
 
 
-def load_series(name: str, path: Path | None = None) -> dict:
+def load_series(name: str, path: Path | None = None, *, paths: Paths = PROCESS) -> dict:
     """The OpenAlex query of a named series in data/literature/queries.yml."""
-    path = Path(path or paths.LITERATURE_QUERIES)
+    path = Path(path or paths.literature_queries)
     query = series_section(name, "openalex", ("query", "year_from", "year_to"), path)
     wrong = [k for k, kind in (("query", str), ("year_from", int), ("year_to", int))
              if not isinstance(query[k], kind) or isinstance(query[k], bool)]
@@ -257,9 +258,9 @@ def load_series(name: str, path: Path | None = None) -> dict:
 
 
 def series_section(name: str, section: str, required: tuple[str, ...],
-                   path: Path | None = None) -> dict:
+                   path: Path | None = None, *, paths: Paths = PROCESS) -> dict:
     """One section (``openalex``, ``snapshot``) of a series in queries.yml, with its keys."""
-    path = Path(path or paths.LITERATURE_QUERIES)
+    path = Path(path or paths.literature_queries)
     series = _mapping(_mapping(yamlfile.load(path), path, "the file").get("series", {}), path,
                       "series")
     if name not in series:
@@ -296,10 +297,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=60.0)
 
 
-def command(args: argparse.Namespace) -> int:
+def command(args: argparse.Namespace, paths: Paths) -> int:
+    """``openalex``: fetch the counts and write the dated snapshot."""
     query, year_from, year_to = args.query, args.year_from, args.year_to
     if args.series:
-        spec = load_series(args.series)
+        spec = load_series(args.series, paths=paths)
         query = query or spec["query"]
         year_from = year_from if year_from is not None else int(spec["year_from"])
         year_to = year_to if year_to is not None else int(spec["year_to"])
@@ -309,7 +311,7 @@ def command(args: argparse.Namespace) -> int:
     session = session_with_retries(args.retries, args.backoff)
     snapshot = fetch_counts(query, year_from, year_to, base_url=args.base_url,
                             api_key=api_key, session=session, timeout=args.timeout)
-    target = write_snapshot(snapshot, args.out or paths.OPENALEX_SNAPSHOTS,
+    target = write_snapshot(snapshot, args.out or paths.openalex_snapshots,
                             args.series or query, api_key)
     print(f"wrote {target}")
     if not api_key:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import i18n
+from analysis import i18n, textlist
 from analysis.errors import ParameterError
 from analysis.i18n import N_
 from analysis.literature import growth
@@ -66,9 +66,7 @@ def parse_pairs(text: str, parameter: str = "fold_pairs") -> tuple[tuple[int, in
     analysis.errors.ParameterError: parameter 'fold_pairs': '2019-2015' ends before it starts; ...
     """
     pairs = []
-    for item in (part.strip() for part in str(text).split(",")):
-        if not item:
-            continue
+    for item in textlist.items(str(text)):
         match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", item)
         problem = ("is not YEAR-YEAR" if not match else
                    "ends before it starts" if int(match[1]) > int(match[2]) else "")
@@ -77,6 +75,18 @@ def parse_pairs(text: str, parameter: str = "fold_pairs") -> tuple[tuple[int, in
                                  "YEAR-YEAR pairs, comma-separated, e.g. 2015-2019,2010-2019")
         pairs.append((int(match[1]), int(match[2])))
     return tuple(pairs)
+
+
+def growth_config(year_from: int, year_to: int, break_from: float, break_to: float, *,
+                  n_bootstrap: int, surge_tolerance: float, fold_pairs: str) -> GrowthConfig:
+    """The statistics' settings from notebook 01's parameters; an empty range is refused
+    before any series is read."""
+    if year_from > year_to or break_from > break_to:
+        raise ParameterError(f"empty range: year {year_from}-{year_to}, "
+                             f"break {break_from}-{break_to}")
+    return GrowthConfig(year_from=year_from, year_to=year_to, break_from=break_from,
+                        break_to=break_to, n_bootstrap=n_bootstrap,
+                        surge_tolerance=surge_tolerance, fold_pairs=parse_pairs(fold_pairs))
 
 
 def analyse(series: CountSeries, cfg: GrowthConfig, lang: str = "en") -> SeriesResult:
@@ -132,42 +142,42 @@ def _yrs(x: float) -> float:
 
 def growth_table(results: list[SeriesResult]) -> pd.DataFrame:
     """One row per series and family: growth rate and doubling time with 95% CIs, and CAGR."""
-    rows = []
-    for res in results:
-        for fit in res.fits:
-            rows.append({
-                "series": res.series.key, "model": f"log-linear {fit.family}",
-                "years": f"{fit.year_from}-{fit.year_to}", "n_years": fit.n_years,
-                "growth_pct_per_year": _pct(fit.growth_rate),
-                "growth_ci_low": _pct(fit.growth_low), "growth_ci_high": _pct(fit.growth_high),
-                "doubling_years": _yrs(fit.doubling_time),
-                "doubling_ci_low": _yrs(fit.doubling_low),
-                "doubling_ci_high": _yrs(fit.doubling_high),
-                "nb_alpha": round(fit.alpha, 4) if math.isfinite(fit.alpha) else math.nan,
-                "pearson_dispersion": round(fit.pearson_dispersion, 2),
-                "cagr_pct_bibliometrix": _pct(res.cagr),
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_growth_row(res, fit) for res in results for fit in res.fits])
+
+
+def _growth_row(res: SeriesResult, fit: growth.LogLinearFit) -> dict[str, object]:
+    return {
+        "series": res.series.key, "model": f"log-linear {fit.family}",
+        "years": f"{fit.year_from}-{fit.year_to}", "n_years": fit.n_years,
+        "growth_pct_per_year": _pct(fit.growth_rate),
+        "growth_ci_low": _pct(fit.growth_low), "growth_ci_high": _pct(fit.growth_high),
+        "doubling_years": _yrs(fit.doubling_time),
+        "doubling_ci_low": _yrs(fit.doubling_low),
+        "doubling_ci_high": _yrs(fit.doubling_high),
+        "nb_alpha": round(fit.alpha, 4) if math.isfinite(fit.alpha) else math.nan,
+        "pearson_dispersion": round(fit.pearson_dispersion, 2),
+        "cagr_pct_bibliometrix": _pct(res.cagr),
+    }
 
 
 def break_table(results: list[SeriesResult]) -> pd.DataFrame:
     """One row per series and family: break year, its CI, growth before/after, LR test."""
-    rows = []
-    for res in results:
-        for brk in res.breaks:
-            rows.append({
-                "series": res.series.key, "model": f"segmented {brk.family}",
-                "break_search": f"{brk.grid_from:g}-{brk.grid_to:g}",
-                "break_year": brk.break_year, "break_ci_low": brk.break_low,
-                "break_ci_high": brk.break_high, "ci_at_search_edge": brk.ci_at_grid_edge,
-                "growth_before_pct": _pct(brk.growth_before),
-                "growth_after_pct": _pct(brk.growth_after),
-                "lr_statistic": round(brk.lr, 2),
-                "p_chi2_approx": float(f"{brk.p_chi2:.3g}"),
-                "p_bootstrap": round(brk.p_bootstrap, 4) if brk.n_bootstrap else math.nan,
-                "n_bootstrap": brk.n_bootstrap,
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_break_row(res, brk) for res in results for brk in res.breaks])
+
+
+def _break_row(res: SeriesResult, brk: growth.BreakFit) -> dict[str, object]:
+    return {
+        "series": res.series.key, "model": f"segmented {brk.family}",
+        "break_search": f"{brk.grid_from:g}-{brk.grid_to:g}",
+        "break_year": brk.break_year, "break_ci_low": brk.break_low,
+        "break_ci_high": brk.break_high, "ci_at_search_edge": brk.ci_at_grid_edge,
+        "growth_before_pct": _pct(brk.growth_before),
+        "growth_after_pct": _pct(brk.growth_after),
+        "lr_statistic": round(brk.lr, 2),
+        "p_chi2_approx": float(f"{brk.p_chi2:.3g}"),
+        "p_bootstrap": round(brk.p_bootstrap, 4) if brk.n_bootstrap else math.nan,
+        "n_bootstrap": brk.n_bootstrap,
+    }
 
 
 def fold_table(results: list[SeriesResult]) -> pd.DataFrame:

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import datapackage, paths
+from analysis import datapackage, i18n, textlist
 from analysis.errors import DataError, ParameterError
 from analysis.i18n import Text
 from analysis.literature import corpus
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 CORPUS_SERIES = tuple(corpus.SERIES)
@@ -129,13 +130,13 @@ def corpus_series(key: str) -> CountSeries:
 _OPENALEX_KEYS = ("query", "year_from", "year_to", "url", "retrieved", "counts")
 
 
-def openalex_snapshots(folder: Path | None = None) -> list[Path]:
+def openalex_snapshots(folder: Path | None = None, *, paths: Paths = PROCESS) -> list[Path]:
     """Snapshot files present, sorted by name (``<series>_<from>-<to>_<day>.json``)."""
-    folder = Path(folder or paths.OPENALEX_SNAPSHOTS)
+    folder = Path(folder or paths.openalex_snapshots)
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
-def openalex_series(path: Path) -> CountSeries:
+def openalex_series(path: Path, *, paths: Paths = PROCESS) -> CountSeries:
     """One snapshot as a series; the retrieval year and later ones count as incomplete."""
     path = Path(path)
     try:
@@ -169,14 +170,15 @@ _SNAPSHOT_KEYS = ("kind", "rule", "year_from", "year_to", "counts", "without_yea
                   "engine", "counted_at")
 
 
-def snapshot_series_files(folders: list[Path] | None = None) -> list[Path]:
+def snapshot_series_files(folders: list[Path] | None = None, *,
+                          paths: Paths = PROCESS) -> list[Path]:
     """Series files of ``snapshot`` runs, sorted by name within each folder (data/ first)."""
-    folders = folders or [paths.LITERATURE / "openalex-snapshot"]
+    folders = folders or [paths.literature / "openalex-snapshot"]
     return [p for folder in map(Path, folders) if folder.is_dir()
             for p in sorted(folder.glob("openalex-snapshot_*.json"))]
 
 
-def snapshot_series(path: Path) -> CountSeries:
+def snapshot_series(path: Path, *, paths: Paths = PROCESS) -> CountSeries:
     """One ``snapshot`` series file, verified against its ``.sha256``, as an independent series.
 
     Years from the year of the snapshot's newest partition on count as incomplete (works keep
@@ -269,11 +271,6 @@ def export_series(files: list[str | Path], window: tuple[int, int] | None = None
 
 # --- choosing series from notebook parameters --------------------------------------------------
 
-def parse_list(text: str) -> list[str]:
-    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (notebook parameters are plain strings)."""
-    return [item.strip() for item in str(text).split(",") if item.strip()]
-
-
 def parse_window(text: str) -> tuple[int, int] | None:
     """``"1991-2020"`` -> ``(1991, 2020)``; ``""`` -> None."""
     text = str(text).strip()
@@ -289,7 +286,8 @@ def parse_window(text: str) -> tuple[int, int] | None:
 
 
 def select(names: list[str], export_files: list[str] | None = None,
-           export_window: tuple[int, int] | None = None) -> list[CountSeries]:
+           export_window: tuple[int, int] | None = None, *,
+           paths: Paths = PROCESS) -> list[CountSeries]:
     """The series asked for: corpus names, ``openalex`` (every API snapshot),
     ``openalex-snapshot`` (every series file of a whole-snapshot count) and ``export``.
 
@@ -301,9 +299,10 @@ def select(names: list[str], export_files: list[str] | None = None,
         if name in CORPUS_SERIES:
             chosen.append(corpus_series(name))
         elif name == "openalex":
-            chosen += [openalex_series(p) for p in openalex_snapshots()]
+            chosen += [openalex_series(p, paths=paths) for p in openalex_snapshots(paths=paths)]
         elif name == "openalex-snapshot":
-            chosen += [snapshot_series(p) for p in snapshot_series_files()]
+            chosen += [snapshot_series(p, paths=paths)
+                       for p in snapshot_series_files(paths=paths)]
         elif name == "export":
             chosen.append(export_series(export_files or [], export_window))
         else:
@@ -312,3 +311,20 @@ def select(names: list[str], export_files: list[str] | None = None,
     if export_files and "export" not in names:
         chosen.append(export_series(export_files, export_window))
     return chosen
+
+
+def from_parameters(series: str, export_files: str = "", export_window: str = "", *,
+                    paths: Paths = PROCESS) -> list[CountSeries]:
+    """The series notebook 01's parameters ask for (each a comma list, or ``YYYY-YYYY``)."""
+    return select(textlist.items(series), textlist.items(export_files),
+                  parse_window(export_window), paths=paths)
+
+
+def describe(chosen: list[CountSeries], lang: str) -> str:
+    """One line per series (its records, years or not, and search window), each ending in a
+    newline: what notebook 01 prints under its parameters."""
+    return "".join(
+        i18n.render(lang, "{key}: {n} records, search window {w0}-{w1}", key=s.key,
+                    n=i18n.integer(int(s.counts["records"].sum()) + s.no_year, lang),
+                    w0=s.window[0], w1=s.window[1]) + "\n"
+        for s in chosen)

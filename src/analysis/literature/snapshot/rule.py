@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import paths
 from analysis.errors import ConfigError
+from analysis.paths import PROCESS, Paths
 
 _SHARED_SYNTAX = re.compile(r"\(\?(?!:)|\\[pPdDsSwWAZzQEG0-9]|\[\[:")
 
@@ -67,12 +67,13 @@ def check_pattern(pattern: str, source: str) -> None:
             "and Python engines do not read alike; use literals, [...] classes, ?*+, (a|b), \\b")
 
 
-def series_rule(name: str, path: Path | None = None) -> Rule:
+def series_rule(name: str, path: Path | None = None, *, paths: Paths = PROCESS) -> Rule:
     """The ``snapshot`` rule of a series in data/literature/queries.yml."""
     from analysis.literature.openalex import series_section
 
-    path = Path(path or paths.LITERATURE_QUERIES)
-    spec = series_section(name, "snapshot", ("title_regex", "year_from", "year_to"), path)
+    path = Path(path or paths.literature_queries)
+    spec = series_section(name, "snapshot", ("title_regex", "year_from", "year_to"), path,
+                          paths=paths)
     patterns = spec["title_regex"]
     return Rule(
         name=name, title_regex=tuple([patterns] if isinstance(patterns, str) else patterns),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis import paths
+from analysis import textlist
 from analysis.errors import ConfigError
 from analysis.fileio import sha256_file, write_text
 from analysis.literature.counting import CountReport
@@ -34,6 +34,7 @@ from analysis.literature.snapshot.layout import (
     open_snapshot,
 )
 from analysis.literature.snapshot.rule import Rule, series_rule
+from analysis.paths import PROCESS, Paths
 
 ENGINES = ("duckdb", "spark")
 KIND = "openalex-snapshot-count"
@@ -55,8 +56,8 @@ class Engine:
     close: Callable[[], None] = field(default=lambda: None)
 
 
-def default_out() -> Path:
-    return paths.BUILD / "snapshot"
+def default_out(paths: Paths = PROCESS) -> Path:
+    return paths.build / "snapshot"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,12 +95,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the counts as JSON (the shape of `count --json`)")
 
 
-def rule_from_args(args: argparse.Namespace) -> Rule:
+def rule_from_args(args: argparse.Namespace, *, paths: Paths = PROCESS) -> Rule:
     if args.series and args.title_regex:
         raise ConfigError("snapshot: give --series or --title-regex, not both")
-    types = tuple(t.strip() for t in (args.types or "").split(",") if t.strip())
+    types = tuple(textlist.items(args.types or ""))
     if args.series:
-        base = series_rule(args.series)
+        base = series_rule(args.series, paths=paths)
         return Rule(
             name=base.name, title_regex=base.title_regex, abstract=base.abstract or args.abstract,
             types=types or base.types, source=base.source,
@@ -109,12 +110,13 @@ def rule_from_args(args: argparse.Namespace) -> Rule:
                 types=types, year_from=args.year_from, year_to=args.year_to)
 
 
-def command(args: argparse.Namespace) -> int:
-    rule = rule_from_args(args)
+def command(args: argparse.Namespace, paths: Paths) -> int:
+    """``snapshot``: count, resumably, then write the dated series file."""
+    rule = rule_from_args(args, paths=paths)
     if args.batch_files < 1 or args.threads < 1:
         raise ConfigError("snapshot: --batch-files and --threads must be at least 1")
     snapshot = open_snapshot(args.root, args.format)
-    out = Path(args.out or default_out())
+    out = Path(args.out or default_out(paths))
     engine = make_engine(args.engine, snapshot.format, rule, args.threads, args.memory_limit, out,
                          spark_master=args.spark_master)
     try:
