@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from analysis import cli
 from analysis.paths import Paths
-from analysis.site.check import report
+from analysis.site.check import report, site_argument
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-quic",
@@ -146,12 +146,7 @@ def check_in_browser(html_dir: Path, screenshot: Path | None = None,
     return problems
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("html_dir", nargs="?", type=Path, metavar="HTML_DIR",
-                        help="the rendered site (default: build/html)")
-
-
-@cli.command(_arguments)
+@cli.command(site_argument)
 def main(args: argparse.Namespace, paths: Paths) -> int:
     """Print each problem a reader's browser meets, exit 1 if any."""
     html_dir = args.html_dir or paths.html

@@ -216,12 +216,13 @@ def check_site(html_dir: Path) -> list[str]:
     return problems
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def site_argument(parser: argparse.ArgumentParser) -> None:
+    """The one argument of a site checker: the folder to check, build/html when omitted."""
     parser.add_argument("html_dir", nargs="?", type=Path, metavar="HTML_DIR",
                         help="the rendered site (default: build/html)")
 
 
-@cli.command(_arguments)
+@cli.command(site_argument)
 def main(args: argparse.Namespace, paths: Paths) -> int:
     """Print each problem of the site, exit 1 if any."""
     html_dir = args.html_dir or paths.html
