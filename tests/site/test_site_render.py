@@ -243,3 +243,17 @@ def test_a_data_path_leaving_the_data_folder_is_never_copied_out_of_the_site(tre
         with pytest.raises(SiteError, match="outside the data folder; not published"):
             build_site(paths=tree)
     assert sorted(p for p in tree.root.rglob("*") if p.is_file()) == before
+
+
+def test_a_file_read_from_the_shared_folder_is_shown_as_recorded_wherever_shared_is(tree,
+                                                                                    tmp_path):
+    manifest = tree.build / "MANIFEST.json"
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    talk = {"path": "../shared/seed/talk.txt", "sha256": "ab" * 32}
+    recorded["runs"][0]["inputs"].append(talk)
+    manifest.write_text(json.dumps(recorded), encoding="utf-8")
+    site = build_site(paths=tree.replace(shared=tmp_path / "elsewhere")).out
+    row = read(site, "data.html").split('<section id="other-inputs">')[1]
+    assert "<td><code>../shared/seed/talk.txt</code></td>" in row
+    assert '<a href="reports/demo-en.html">demo-en</a>' in row
+    assert "<code>../shared/seed/talk.txt</code>" in read(site, "build.html")
