@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from site_tree import make_tree
 
-from analysis.site.model import Sources
+from analysis.paths import Paths
 
 
 @pytest.fixture
-def tree(tmp_path: Path) -> Sources:
+def tree(tmp_path: Path) -> Paths:
     return make_tree(tmp_path)
 
 
@@ -20,5 +20,4 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One site rendered from the test tree, shared by the read-only tests of a module."""
     from analysis.site.build import build_site
 
-    src = make_tree(tmp_path_factory.mktemp("site"))
-    return build_site(src).out
+    return build_site(paths=make_tree(tmp_path_factory.mktemp("site"))).out

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.site.model import Sources
+from analysis.paths import Paths, user
 
 SDE = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 CODE_MARK = "secret_code_marker = 42"
@@ -108,8 +108,8 @@ def _notebook(lang: str, figure_png: bytes) -> nbformat.NotebookNode:
     return nb
 
 
-def make_tree(base: Path) -> Sources:
-    """Write the tree under ``base`` and return where the site builder should look."""
+def make_tree(base: Path) -> Paths:
+    """Write the tree under ``base`` (a project at ``base/repo``) and return its paths."""
     root = base / "repo"
     build, data = root / "build", root / "data"
     (data / "demo").mkdir(parents=True)
@@ -180,5 +180,4 @@ def make_tree(base: Path) -> Sources:
                                     "python": "3.11.7", "packages": {"pandas": "2.2.3",
                                                                      "nbconvert": "7.17.2"},
                                     "runs": runs, "artifacts": artifacts})
-    return Sources(root=root, build=build, datapackage=data / "datapackage.json",
-                   bib=root / "references.bib", shared=base / "shared")
+    return user(root)  # the usual layout: build/ and data/ inside, shared/ beside it

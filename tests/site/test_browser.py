@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 from analysis.site.browser import check_in_browser, find_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -86,8 +86,8 @@ def test_arabic_pages_are_rtl_and_drawn_in_the_bundled_font(site, chromium):
 
 def test_real_site_when_built(chromium, tmp_path):
     """build/html from `make html`, read only: the screenshot goes to a temporary folder."""
-    if not (paths.HTML / "index.html").is_file():
-        pytest.skip(f"{paths.HTML} not built yet (run `make html`)")
+    if not (PROCESS.html / "index.html").is_file():
+        pytest.skip(f"{PROCESS.html} not built yet (run `make html`)")
     shot = tmp_path / "screenshot.png"
-    assert check_in_browser(paths.HTML, screenshot=shot, chromium=chromium) == []
+    assert check_in_browser(PROCESS.html, screenshot=shot, chromium=chromium) == []
     assert shot.stat().st_size > 10_000

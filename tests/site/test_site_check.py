@@ -80,3 +80,31 @@ def test_fragment_without_html_element_is_checked_for_links_only(site):
     assert check_site(site) == []
     (site / "frag.html").write_text('<img src="nope.png" alt="x">')
     assert check_site(site) == ["frag.html: img.src target not found: nope.png"]
+
+
+def test_the_command_line_prints_each_problem_and_exits_1_when_there_is_one(site, capsys):
+    from analysis.site.check import main
+
+    assert main([str(site)]) == 0
+    assert capsys.readouterr().out == f"{site}: 0 problem(s)\n"
+    (site / "img" / "a.png").unlink()
+    assert main([str(site)]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == "error: index.html: img.src target not found: img/a.png\n"
+    assert printed.out == f"{site}: 1 problem(s)\n"
+
+
+def test_the_command_line_checks_the_build_folders_site_by_default(
+        site, tmp_path_factory, monkeypatch, capsys):
+    import shutil
+
+    from analysis.site.check import main
+
+    build = tmp_path_factory.mktemp("elsewhere") / "build"
+    shutil.copytree(site, build / "html")
+    (build / "html" / "img" / "a.png").unlink()
+    monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
+    assert main([]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == "error: index.html: img.src target not found: img/a.png\n"
+    assert printed.out == f"{build.resolve() / 'html'}: 1 problem(s)\n"

@@ -9,7 +9,7 @@ from analysis.site.check import check_site
 def test_build_page_links_the_crate_copied_into_the_site(tree):
     crate = tree.build / "ro-crate-metadata.json"
     crate.write_text('{"@context": "https://w3id.org/ro/crate/1.3/context", "@graph": []}\n')
-    site = build_site(tree).out
+    site = build_site(paths=tree).out
     assert (site / "ro-crate-metadata.json").read_bytes() == crate.read_bytes()
     page = (site / "build.html").read_text(encoding="utf-8")
     assert '<a href="ro-crate-metadata.json">ro-crate-metadata.json</a>' in page

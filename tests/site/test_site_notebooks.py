@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from analysis.pipeline.runrecord import RunRecord
 from analysis.site import notebooks
 from analysis.site.model import Artifact, Run
 
 
 def _figure(name: str) -> Artifact:
-    run = Run("r", "n.ipynb", {}, executed=None, inputs=[], outputs=[])  # type: ignore[arg-type]
+    record = RunRecord(name="r", notebook="n.ipynb", parameters={},
+                       executed="build/notebooks/r.ipynb", inputs=(), outputs=())
+    run = Run(record, executed=Path("build/notebooks/r.ipynb"))
     return Artifact("figure", name, {"alt": f"alt of {name}"}, run, [f"{name}.png"])
 
 

@@ -137,8 +137,8 @@ def test_bibliography_lists_each_cited_work_once_and_marks_incomplete(built):
 
 
 def test_two_builds_from_different_folders_are_byte_identical(tmp_path):
-    first = build_site(make_tree(tmp_path / "one")).out
-    second = build_site(make_tree(tmp_path / "two")).out
+    first = build_site(paths=make_tree(tmp_path / "one")).out
+    second = build_site(paths=make_tree(tmp_path / "two")).out
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
@@ -151,24 +151,24 @@ def test_site_works_after_a_trip_through_a_zip(built, tmp_path):
 
 
 def test_failed_render_keeps_the_previous_site(tree):
-    out = build_site(tree).out
+    out = build_site(paths=tree).out
     before = (out / "index.html").read_bytes()
     (tree.build / "figures" / "demo_plot_en.json").unlink()
     with pytest.raises(SiteError, match=r"demo_plot_en\.json: sidecar of figure 'demo_plot_en'"):
-        build_site(tree)
+        build_site(paths=tree)
     assert (out / "index.html").read_bytes() == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".html")] == []
 
 
 def test_render_problem_found_by_the_checker_keeps_the_previous_site(tree):
-    out = build_site(tree).out
+    out = build_site(paths=tree).out
     sidecar = tree.build / "figures" / "demo_plot_en.json"
     meta = json.loads(sidecar.read_text())
     meta["caption"] = "See [@smith2020]."
     sidecar.write_text(json.dumps(meta))
     (tree.build / "figures" / "demo_plot_en.png").unlink()
     with pytest.raises(SiteError, match="demo_plot_en.png"):
-        build_site(tree)
+        build_site(paths=tree)
     assert "See (" not in (out / "gallery.html").read_text()
 
 
@@ -176,20 +176,20 @@ def test_figure_without_alt_text_is_refused(tree):
     sidecar = tree.build / "figures" / "demo_plot_fr.json"
     sidecar.write_text(sidecar.read_text().replace('"alt": "Bar chart', '"alt": "", "x": "'))
     with pytest.raises(SiteError, match=r"demo_plot_fr.json: figure 'demo_plot_fr' has no alt"):
-        build_site(tree)
+        build_site(paths=tree)
 
 
 def test_unknown_citation_is_refused_naming_key_and_page(tree):
     nb = tree.build / "notebooks" / "demo-en.ipynb"
     nb.write_text(nb.read_text().replace("[@smith2020, p. 3; @doe2021]", "[@nokey]"))
     with pytest.raises(SiteError, match=r"@nokey: cited in report demo-en"):
-        build_site(tree)
+        build_site(paths=tree)
 
 
 def test_missing_manifest_is_named(tree):
     (tree.build / "MANIFEST.json").unlink()
     with pytest.raises(SiteError, match=r"MANIFEST.json: build manifest not found"):
-        build_site(tree)
+        build_site(paths=tree)
 
 
 @pytest.mark.slow
@@ -218,7 +218,7 @@ def test_a_render_killed_earlier_leaves_nothing_once_the_next_render_has_run(tre
     leftovers = [tree.build / f".html.{kind}.{child.pid}.x" for kind in ("new", "old")]
     for folder in leftovers:
         (folder / "figures").mkdir(parents=True)
-    build_site(tree)
+    build_site(paths=tree)
     assert sorted(p.name for p in tree.build.iterdir() if p.name.startswith(".html")) == []
     assert (tree.build / "html" / "index.html").is_file()
 
@@ -241,5 +241,19 @@ def test_a_data_path_leaving_the_data_folder_is_never_copied_out_of_the_site(tre
         descriptor["resources"][0]["path"] = escape
         tree.datapackage.write_text(json.dumps(descriptor), encoding="utf-8")
         with pytest.raises(SiteError, match="outside the data folder; not published"):
-            build_site(tree)
+            build_site(paths=tree)
     assert sorted(p for p in tree.root.rglob("*") if p.is_file()) == before
+
+
+def test_a_file_read_from_the_shared_folder_is_shown_as_recorded_wherever_shared_is(tree,
+                                                                                    tmp_path):
+    manifest = tree.build / "MANIFEST.json"
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    talk = {"path": "../shared/seed/talk.txt", "sha256": "ab" * 32}
+    recorded["runs"][0]["inputs"].append(talk)
+    manifest.write_text(json.dumps(recorded), encoding="utf-8")
+    site = build_site(paths=tree.replace(shared=tmp_path / "elsewhere")).out
+    row = read(site, "data.html").split('<section id="other-inputs">')[1]
+    assert "<td><code>../shared/seed/talk.txt</code></td>" in row
+    assert '<a href="reports/demo-en.html">demo-en</a>' in row
+    assert "<code>../shared/seed/talk.txt</code>" in read(site, "build.html")

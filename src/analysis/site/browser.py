@@ -9,17 +9,22 @@ failed requests, requests that leave the machine, images that did not decode
 (``naturalWidth == 0``) and links whose target file does not exist. Each problem names the
 page. The index is saved as a screenshot.
 
-CLI: ``python -m analysis.site.browser [HTML_DIR]`` (exit 1 on any problem).
+CLI: ``python -m analysis.site.browser [HTML_DIR]`` (default build/html; exit 1 on any
+problem).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from analysis import cli
+from analysis.paths import Paths
+from analysis.site.check import report, site_argument
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-quic",
@@ -141,13 +146,10 @@ def check_in_browser(html_dir: Path, screenshot: Path | None = None,
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    from analysis import paths
-
-    args = sys.argv[1:] if argv is None else argv
-    html_dir = Path(args[0]) if args else paths.HTML
-    from analysis.site.check import report
-
+@cli.command(site_argument)
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    """Print each problem a reader's browser meets, exit 1 if any."""
+    html_dir = args.html_dir or paths.html
     return report(html_dir, check_in_browser(html_dir),
                   f" in the browser; screenshot in {html_dir}/screenshot.png")
 

@@ -23,8 +23,10 @@ from analysis import i18n
 from analysis.errors import Problems
 from analysis.fileio import private_folder, sha256_file, sweep_abandoned
 from analysis.i18n import N_
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline import runrecord
 from analysis.site import bibliography, check, fonts, notebooks
-from analysis.site.model import Artifact, Run, Site, SiteError, Sources, load
+from analysis.site.model import Artifact, Run, Site, SiteError, artifact_folder, load
 
 SITE_TITLE = N_("Smart City policies and public value: a reproducible compendium")
 INTRO = N_("A reproducible compendium of Pascal Frucquet's 2024 talk on Smart City and "
@@ -87,7 +89,7 @@ class _Writer:
         self.common = {"refs": refs, "site_title": SITE_TITLE, "nav": NAV,
                        "build_date": site.build_date, "notebook_css": False, "lang": None,
                        "site_pages": PAGES,
-                       "commit": site.manifest.get("git_commit")}
+                       "commit": site.manifest.git_commit}
 
     def page(self, rel: str, template: str, lang: str | None = None,
              switch: list[tuple[str, str, str]] | None = None, **context: object) -> None:
@@ -208,27 +210,27 @@ def _notebook_pages(w: _Writer, run: Run, made: list[Artifact],
     return generic
 
 
-def _artifact_rows(site: Site, root: Path) -> list[dict]:
-    """Manifest artifacts, each linked to its copy in the site when the site has one."""
+def _artifact_rows(site: Site, root: Path) -> list[tuple[runrecord.Artifact, str | None]]:
+    """Manifest artifacts, each with the link to its copy in the site when the site has one."""
     rows = []
-    for art in site.manifest.get("artifacts", []):
-        rel = str(art.get("path", "")).removeprefix("build/")
-        rows.append({**art, "href": rel if (root / rel).is_file() else None})
+    for art in site.manifest.artifacts:
+        rel = art.path.removeprefix("build/")  # the site keeps the build folder's layout
+        rows.append((art, rel if (root / rel).is_file() else None))
     return rows
 
 
-def _copy_artifacts(w: _Writer, site: Site, src: Sources) -> None:
+def _copy_artifacts(w: _Writer, site: Site, *, paths: Paths = PROCESS) -> None:
     for art in [*site.figures, *site.tables]:
         for file in art.files:
-            w.copy(src.build / art.folder / file, f"{art.folder}/{file}")
+            w.copy(artifact_folder(art.kind, paths=paths) / file, f"{art.folder}/{file}")
 
 
-def _copy_data(w: _Writer, site: Site, src: Sources) -> None:
-    w.copy(src.datapackage, "data/datapackage.json")
+def _copy_data(w: _Writer, site: Site, *, paths: Paths = PROCESS) -> None:
+    w.copy(paths.datapackage, "data/datapackage.json")
     for res in site.resources:
-        path = src.data / res.desc.get("path", "")
-        if not path.resolve().is_relative_to(src.data.resolve()):
-            raise SiteError(f"{src.datapackage}: resource {res.desc.get('name')!r} has path "
+        path = paths.data / res.desc.get("path", "")
+        if not path.resolve().is_relative_to(paths.data.resolve()):
+            raise SiteError(f"{paths.datapackage}: resource {res.desc.get('name')!r} has path "
                             f"{res.desc.get('path')!r}, outside the data folder; not published")
         res.copied = path.is_file()
         if res.copied:
@@ -248,8 +250,8 @@ class _Clock:
         self._last = now
 
 
-def _render_notebooks(w: _Writer, site: Site, src: Sources) -> list[str]:
-    figure_by_sha = {sha256_file(src.build / "figures" / f.image): f
+def _render_notebooks(w: _Writer, site: Site, *, paths: Paths = PROCESS) -> list[str]:
+    figure_by_sha = {sha256_file(paths.figures / f.image): f
                      for f in site.figures if f.image}
     generic: list[str] = []
     for run in site.runs:
@@ -258,16 +260,16 @@ def _render_notebooks(w: _Writer, site: Site, src: Sources) -> list[str]:
     return generic
 
 
-def _copy_all(w: _Writer, site: Site, src: Sources) -> None:
-    _copy_artifacts(w, site, src)
-    _copy_data(w, site, src)
-    w.copy(src.manifest, "MANIFEST.json")
-    if src.crate.is_file():  # copied so the build page's link works offline, from the site alone
-        w.copy(src.crate, "ro-crate-metadata.json")
+def _copy_all(w: _Writer, site: Site, *, paths: Paths = PROCESS) -> None:
+    _copy_artifacts(w, site, paths=paths)
+    _copy_data(w, site, paths=paths)
+    w.copy(paths.manifest, "MANIFEST.json")
+    if paths.crate.is_file():  # copied so the build page's link works offline, from the site alone
+        w.copy(paths.crate, "ro-crate-metadata.json")
     w.write("static/site.css", (STATIC / "site.css").read_bytes())
     w.write("static/notebook.css", notebooks.notebook_css().encode("utf-8"))
     if any(i18n.is_rtl(lang) for lang in i18n.languages()):
-        for name, data in fonts.web_fonts(src.build):
+        for name, data in fonts.web_fonts(paths=paths):
             w.write(f"static/fonts/{name}", data)
 
 
@@ -313,17 +315,18 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _prepare(src: Sources, clock: _Clock) -> tuple[Site, dict[str, bibliography.Reference]]:
+def _prepare(clock: _Clock, *, paths: Paths = PROCESS,
+             ) -> tuple[Site, dict[str, bibliography.Reference]]:
     """Read everything and refuse a citation references.bib cannot resolve."""
-    site = load(src)
+    site = load(paths=paths)
     clock.lap("read build tree")
-    refs = bibliography.load(src.bib)
+    refs = bibliography.load(paths.references_bib)
     clock.lap("bibliography")
     for run in site.runs:
         run.nb = notebooks.read(run.executed)
     cited = _citations(site)
     bibliography.check_cited({k: [f"{kind} {name}" for *_, kind, name in v]
-                              for k, v in cited.items()}, refs, src.bib)
+                              for k, v in cited.items()}, refs, paths.references_bib)
     for key, places in cited.items():
         refs[key].cited_in = [(page, fragment, PLACE_KINDS[kind], name)
                               for page, fragment, kind, name in places]
@@ -331,18 +334,17 @@ def _prepare(src: Sources, clock: _Clock) -> tuple[Site, dict[str, bibliography.
     return site, refs
 
 
-def build_site(src: Sources | None = None, out: Path | None = None) -> Result:
-    """Render the site of the build tree ``src`` into ``out`` (default: build/html)."""
-    src = src or Sources()
-    out = Path(out or src.build / "html")
+def build_site(out: Path | None = None, *, paths: Paths = PROCESS) -> Result:
+    """Render the site of the build tree ``paths`` into ``out`` (default: build/html)."""
+    out = Path(out or paths.html)
     clock = _Clock()
-    site, refs = _prepare(src, clock)
+    site, refs = _prepare(clock, paths=paths)
     sweep_abandoned(out.parent, f".{out.name}.old")
     with private_folder(out.parent, f".{out.name}.new") as tmp:
         w = _Writer(tmp, site, refs)
-        generic = _render_notebooks(w, site, src)
+        generic = _render_notebooks(w, site, paths=paths)
         clock.lap("notebook pages")
-        _copy_all(w, site, src)
+        _copy_all(w, site, paths=paths)
         clock.lap("copy files")
         _render_pages(w, site)
         clock.lap("other pages")

@@ -5,10 +5,13 @@ can refuse to publish a broken site and tests can assert on it. It reads files o
 HTML parser, no browser): the browser test (analysis.site.browser) checks what a reader's
 browser actually loads; this one is fast and also catches what a browser forgives
 (skipped heading levels, a missing alt attribute, a fragment that points nowhere).
+
+CLI: ``python -m analysis.site.check [HTML_DIR]`` (default build/html; exit 1 on any problem).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -16,6 +19,9 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from analysis import cli
+from analysis.paths import Paths
 
 _URL_ATTRS = {"href", "src", "srcset", "poster", "action", "data", "formaction", "cite"}
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
@@ -210,12 +216,16 @@ def check_site(html_dir: Path) -> list[str]:
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.site.check [HTML_DIR]``: print problems, exit 1 if any."""
-    from analysis import paths
+def site_argument(parser: argparse.ArgumentParser) -> None:
+    """The one argument of a site checker: the folder to check, build/html when omitted."""
+    parser.add_argument("html_dir", nargs="?", type=Path, metavar="HTML_DIR",
+                        help="the rendered site (default: build/html)")
 
-    args = sys.argv[1:] if argv is None else argv
-    html_dir = Path(args[0]) if args else paths.HTML
+
+@cli.command(site_argument)
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    """Print each problem of the site, exit 1 if any."""
+    html_dir = args.html_dir or paths.html
     return report(html_dir, check_site(html_dir))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analysis import i18n
 from analysis.fileio import sha256_file, write_bytes
+from analysis.paths import PROCESS, Paths
 
 
 def woff2(ttf: Path) -> bytes:
@@ -26,11 +27,11 @@ def woff2(ttf: Path) -> bytes:
     return buffer.getvalue()
 
 
-def web_fonts(build: Path) -> list[tuple[str, bytes]]:
-    """(``Name.woff2``, bytes) of every bundled font, converted once and cached in ``build``."""
+def web_fonts(*, paths: Paths = PROCESS) -> list[tuple[str, bytes]]:
+    """(``Name.woff2``, bytes) of every bundled font, converted once and cached in the build."""
     found = []
     for ttf in sorted(i18n.FONTS.glob("*.ttf")):
-        cached = build / "webfonts" / f"{ttf.stem}-{sha256_file(ttf)[:16]}.woff2"
+        cached = paths.build / "webfonts" / f"{ttf.stem}-{sha256_file(ttf)[:16]}.woff2"
         if not cached.is_file():
             write_bytes(cached, woff2(ttf))
         found.append((f"{ttf.stem}.woff2", cached.read_bytes()))

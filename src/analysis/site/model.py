@@ -8,15 +8,15 @@ exist and which artifacts each made: a stale file left in build/ never reaches t
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
 from analysis.errors import CompendiumError
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline.runrecord import Manifest, RunRecord, RunRecordError, read_manifest
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 
@@ -25,60 +25,32 @@ class SiteError(CompendiumError):
     """The build tree cannot be turned into a site (missing file, dangling reference)."""
 
 
-@dataclass(frozen=True)
-class Sources:
-    """Where the site's inputs live; tests point these at a temporary build tree."""
-
-    root: Path = paths.ROOT
-    build: Path = paths.BUILD
-    datapackage: Path = paths.DATAPACKAGE
-    bib: Path = paths.REFERENCES_BIB
-    shared: Path = paths.SHARED
-
-    @property
-    def manifest(self) -> Path:
-        return self.build / "MANIFEST.json"
-
-    @property
-    def crate(self) -> Path:
-        """The build's RO-Crate (analysis.pipeline.crate); the build page links to its copy."""
-        return self.build / "ro-crate-metadata.json"
-
-    @property
-    def data(self) -> Path:
-        return self.datapackage.parent
-
-    def resolve(self, rel: str) -> Path:
-        """A manifest path ("build/...", "../shared/..." or repo-relative) as a file path."""
-        if rel.startswith("build/"):
-            return self.build / rel.removeprefix("build/")
-        if rel.startswith("../shared/"):
-            return self.shared / rel.removeprefix("../shared/")
-        return self.root / rel
-
-
 @dataclass
 class Run:
-    """One executed notebook run, with what it read and wrote."""
+    """One executed notebook run (its record in the manifest), and what the renderer adds."""
 
-    name: str
-    notebook: str
-    parameters: dict[str, Any]
-    executed: Path
-    inputs: list[dict]
-    outputs: list[dict]
+    record: RunRecord
+    executed: Path  # the executed notebook's file
     nb: Any = None  # the executed notebook (nbformat node), loaded by the renderer
     title: str = ""
 
     @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def notebook(self) -> str:
+        return self.record.notebook
+
+    @property
     def lang(self) -> str | None:
-        value = str(self.parameters.get("lang", ""))
+        value = str(self.record.parameters.get("lang", ""))
         return value if _LANG.match(value) else None
 
     @property
     def parameter_text(self) -> str:
         """``lang='fr'`` (code, never translated); empty when the run has no parameters."""
-        return ", ".join(f"{k}={v!r}" for k, v in sorted(self.parameters.items()))
+        return ", ".join(f"{k}={v!r}" for k, v in sorted(self.record.parameters.items()))
 
 
 @dataclass
@@ -138,7 +110,7 @@ class OtherInput:
 class Site:
     """Everything the pages need, in display order."""
 
-    manifest: dict
+    manifest: Manifest
     runs: list[Run]
     figures: list[Artifact]
     tables: list[Artifact]
@@ -148,37 +120,38 @@ class Site:
     build_date: str
 
 
+def _not_found(path: Path, what: str) -> SiteError:
+    return SiteError(f"{path}: {what} not found; run `make all` (or the step that writes it) "
+                     "before `make html`")
+
+
 def _read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SiteError(f"{path}: {what} not found; run `make all` (or the step that writes it) "
-                        "before `make html`") from exc
+    except FileNotFoundError:
+        raise _not_found(path, what) from None
     except json.JSONDecodeError as exc:
         raise SiteError(f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})") from exc
 
 
-def build_date(manifest: dict) -> str:
-    """The build date from SOURCE_DATE_EPOCH (as recorded in the manifest), never the clock;
-    empty when unset (the page says so in its own language)."""
-    epoch = manifest.get("source_date_epoch", os.environ.get("SOURCE_DATE_EPOCH"))
-    if epoch in (None, ""):
-        return ""
-    moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-    return f"{moment:%Y-%m-%d %H:%M:%S} UTC (SOURCE_DATE_EPOCH={int(epoch)})"
+def _manifest(path: Path) -> Manifest:
+    """The manifest, read by its one reader; a missing one is named as an input of the site."""
+    try:
+        return read_manifest(path)
+    except RunRecordError:
+        if path.exists():
+            raise
+        raise _not_found(path, "build manifest") from None
 
 
-def _runs(manifest: dict, src: Sources) -> list[Run]:
-    runs = []
-    for i, entry in enumerate(manifest.get("runs", [])):
-        missing = [k for k in ("name", "notebook", "executed") if not entry.get(k)]
-        if missing:
-            raise SiteError(f"{src.manifest}: runs[{i}] lacks {', '.join(missing)}")
-        runs.append(Run(name=entry["name"], notebook=entry["notebook"],
-                        parameters=dict(entry.get("parameters") or {}),
-                        executed=src.resolve(entry["executed"]),
-                        inputs=list(entry.get("inputs") or []),
-                        outputs=list(entry.get("outputs") or [])))
+def build_date(epoch: int) -> str:
+    """The build date from SOURCE_DATE_EPOCH as the manifest records it, never the clock."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC (SOURCE_DATE_EPOCH={epoch})"
+
+
+def _runs(manifest: Manifest, *, paths: Paths = PROCESS) -> list[Run]:
+    runs = [Run(record, executed=paths.absolute(record.executed)) for record in manifest.runs]
     return sorted(runs, key=lambda r: r.name)
 
 
@@ -190,8 +163,13 @@ def _png_size(path: Path) -> tuple[int | None, int | None]:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-def _artifact(kind: str, name: str, run: Run, src: Sources) -> Artifact:
-    folder = src.build / ("figures" if kind == "figure" else "tables")
+def artifact_folder(kind: str, *, paths: Paths = PROCESS) -> Path:
+    """Where the build keeps the files of a ``kind`` ("figure" or "table") of artifact."""
+    return paths.figures if kind == "figure" else paths.tables
+
+
+def _artifact(kind: str, name: str, run: Run, *, paths: Paths = PROCESS) -> Artifact:
+    folder = artifact_folder(kind, paths=paths)
     sidecar = folder / f"{name}.json"
     meta = _read_json(sidecar, f"sidecar of {kind} '{name}' (made by run {run.name})")
     files = sorted(str(f) for f in meta.get("files", []))
@@ -214,13 +192,14 @@ def _artifact(kind: str, name: str, run: Run, src: Sources) -> Artifact:
     return art
 
 
-def _artifacts(runs: list[Run], src: Sources) -> tuple[list[Artifact], list[Artifact]]:
+def _artifacts(runs: list[Run], *, paths: Paths = PROCESS,
+               ) -> tuple[list[Artifact], list[Artifact]]:
     found: dict[tuple[str, str], Artifact] = {}
     for run in runs:
-        for out in run.outputs:
-            kind, name = out.get("artifact"), out.get("name")
+        for out in run.record.outputs:
+            kind, name = out.artifact, out.name
             if kind in {"figure", "table"} and name and (kind, name) not in found:
-                found[(kind, name)] = _artifact(kind, name, run, src)
+                found[(kind, name)] = _artifact(kind, name, run, paths=paths)
     ordered = [found[key] for key in sorted(found)]
     return ([a for a in ordered if a.kind == "figure"], [a for a in ordered if a.kind == "table"])
 
@@ -233,11 +212,12 @@ def _link_inputs(runs: list[Run], artifacts: list[Artifact], package: dict,
     others: dict[str, OtherInput] = {}
     for run in runs:
         made = [a for a in artifacts if a.run is run]
-        for item in sorted(run.inputs, key=lambda i: i.get("path", "")):
-            res = resources.get(item.get("resource") or "") or by_path.get(item.get("path", ""))
+        # shown as recorded, relative to the root: a file read from the default shared folder
+        # as "../shared/...", never as an absolute path of this machine
+        for item in sorted(run.record.inputs, key=lambda i: i.path):
+            res = resources.get(item.resource or "") or by_path.get(item.path)
             if res is None:
-                other = others.setdefault(item["path"], OtherInput(item["path"],
-                                                                   item.get("sha256", "")))
+                other = others.setdefault(item.path, OtherInput(item.path, item.sha256))
                 other.runs.append(run)
                 continue
             if run not in res.runs:
@@ -246,16 +226,17 @@ def _link_inputs(runs: list[Run], artifacts: list[Artifact], package: dict,
     return ([resources[k] for k in sorted(resources)], [others[k] for k in sorted(others)])
 
 
-def load(src: Sources) -> Site:
+def load(*, paths: Paths = PROCESS) -> Site:
     """Read manifest, sidecars and data package; raise SiteError naming any missing file."""
-    manifest = _read_json(src.manifest, "build manifest")
-    runs = _runs(manifest, src)
+    manifest = _manifest(paths.manifest)
+    runs = _runs(manifest, paths=paths)
     for run in runs:
         if not run.executed.is_file():
             raise SiteError(f"{run.executed}: executed notebook of run {run.name} not found "
-                            f"(listed in {src.manifest})")
-    figures, tables = _artifacts(runs, src)
-    package = _read_json(src.datapackage, "data package descriptor")
+                            f"(listed in {paths.manifest})")
+    figures, tables = _artifacts(runs, paths=paths)
+    package = _read_json(paths.datapackage, "data package descriptor")
     resources, others = _link_inputs(runs, [*figures, *tables], package)
     return Site(manifest=manifest, runs=runs, figures=figures, tables=tables, package=package,
-                resources=resources, other_inputs=others, build_date=build_date(manifest))
+                resources=resources, other_inputs=others,
+                build_date=build_date(manifest.source_date_epoch))
