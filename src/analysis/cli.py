@@ -13,7 +13,8 @@ A tool is a module whose docstring is its ``--help`` text, ending with::
         raise SystemExit(main())
 
 ``main(argv)`` then parses ``argv`` (default: the command line), reads the paths from the
-environment once (``analysis.paths.from_env``), reports a ``CompendiumError`` as one
+environment once (``analysis.paths.from_env``; a test may pass its own, ``main(argv, paths)``),
+reports a ``CompendiumError`` as one
 ``error: ...`` line with exit status 1 (``analysis.errors.reports_errors``) and ends quietly
 when a reader closes the pipe (``... | head -1``).
 
@@ -58,15 +59,15 @@ def parser_for(module: str, arguments: Callable[[argparse.ArgumentParser], None]
 
 
 def command(arguments: Callable[[argparse.ArgumentParser], None] | None = None
-            ) -> Callable[[Handler], Callable[[list[str] | None], int]]:
+            ) -> Callable[[Handler], Callable[..., int]]:
     """Turn ``handler(args, paths) -> int`` into the tool's ``main(argv=None) -> int``."""
-    def decorate(handler: Handler) -> Callable[[list[str] | None], int]:
+    def decorate(handler: Handler) -> Callable[..., int]:
         @functools.wraps(handler)
-        def main(argv: list[str] | None = None) -> int:
+        def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             from analysis.paths import from_env
 
             args = parser_for(handler.__module__, arguments).parse_args(argv)
-            return _quiet_on_closed_pipe(reports_errors(handler), args, from_env())
+            return _quiet_on_closed_pipe(reports_errors(handler), args, paths or from_env())
         main.is_command = True  # type: ignore[attr-defined]
         return main
     return decorate

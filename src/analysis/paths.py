@@ -38,6 +38,8 @@ class Paths:
     shared: Path
     config: Path
     data: Path
+    #: The translation catalogues: they ship with the code, wherever the data and build are.
+    locales: Path
     #: Inside a notebook run: where its outputs wait until every cell has succeeded.
     staging: Path | None = None
 
@@ -218,7 +220,8 @@ def user(root: Path = _CHECKOUT, **changes: Path | None) -> Paths:
     """The paths of a project at ``root``, with its usual layout, and any folder changed."""
     root = Path(root)
     default = Paths(root=root, build=root / "build", shared=root.parent / "shared",
-                    config=root / "config" / "build.yml", data=root / "data")
+                    config=root / "config" / "build.yml", data=root / "data",
+                    locales=_CHECKOUT / "locales")
     return default.replace(**changes)
 
 
@@ -259,7 +262,7 @@ CRATE, DIST, BENCH = PROCESS.crate, PROCESS.dist, PROCESS.bench
 def _current() -> Paths:
     staging = os.environ.get("ANALYSIS_STAGING_DIR")
     return Paths(root=ROOT, build=BUILD, shared=SHARED, config=CONFIG, data=DATA,
-                 staging=Path(staging) if staging else None)
+                 locales=PROCESS.locales, staging=Path(staging) if staging else None)
 
 
 def output_dir(kind: str) -> Path:

@@ -11,20 +11,16 @@ from analysis import i18n
 from analysis.errors import ParameterError
 from analysis.i18n import __main__ as cli
 from analysis.i18n import catalogues
-from analysis.paths import PROCESS
+from analysis.paths import PROCESS, Paths
 
 
 @pytest.fixture
-def locales(tmp_path, monkeypatch):
-    """A copy of locales/ that a test may break (the real one is never touched)."""
+def own(tmp_path) -> Paths:
+    """The project's paths with a copy of locales/ that a test may break (the real one is
+    never touched)."""
     copy = tmp_path / "locales"
-    shutil.copytree(i18n.LOCALES, copy)
-    monkeypatch.setattr(i18n, "LOCALES", copy)
-    for cached in (i18n.catalogue, i18n.translations, i18n.locale):
-        cached.cache_clear()
-    yield copy
-    for cached in (i18n.catalogue, i18n.translations, i18n.locale):
-        cached.cache_clear()
+    shutil.copytree(PROCESS.locales, copy)
+    return PROCESS.replace(locales=copy)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -46,19 +42,19 @@ def test_an_unknown_language_is_refused_listing_the_available_ones():
         i18n.check_lang("de")
 
 
-def test_a_deleted_translation_fails_the_check_naming_file_message_and_language(locales, capsys):
-    po = locales / "fr" / "LC_MESSAGES" / "compendium.po"
+def test_a_deleted_translation_fails_the_check_naming_file_message_and_language(own, capsys):
+    po = own.locales / "fr" / "LC_MESSAGES" / "compendium.po"
     _replace(po, 'msgstr "Grille de valeur de la diapositive 1.4 (Frucquet 2024)"', 'msgstr ""')
-    assert cli.main(["check"]) == 1
+    assert cli.main(["check"], own) == 1
     err = capsys.readouterr().err
     assert "compendium.po" in err and "[fr] missing" in err
     assert "Value grid of slide 1.4" in err
 
 
-def test_a_changed_source_paragraph_makes_its_translation_fuzzy(locales, tmp_path):
+def test_a_changed_source_paragraph_makes_its_translation_fuzzy(own, tmp_path):
     # A project root of the test's own: the real code and data (linked, read only) beside a
     # copy of one notebook that the test edits.
-    paths = PROCESS.replace(root=tmp_path)
+    paths = own.replace(root=tmp_path)
     for name in ("src", "data"):
         (tmp_path / name).symlink_to(PROCESS.root / name, target_is_directory=True)
     notebook = paths.notebooks / "02_value_grid.ipynb"
@@ -71,37 +67,36 @@ def test_a_changed_source_paragraph_makes_its_translation_fuzzy(locales, tmp_pat
     assert all("A filled dot" in p.message for p in problems)
 
 
-def test_make_all_report_names_untranslated_paragraphs_but_does_not_fail(locales, capsys):
-    po = locales / "ar" / "LC_MESSAGES" / "02_value_grid.po"
+def test_make_all_report_names_untranslated_paragraphs_but_does_not_fail(own, capsys):
+    po = own.locales / "ar" / "LC_MESSAGES" / "02_value_grid.po"
     _replace(po, 'msgstr "## قراءة الجدول"', 'msgstr ""')
-    assert cli.main(["report"]) == 0
+    assert cli.main(["report"], own) == 0
     assert "02_value_grid.po: 1 untranslated or fuzzy [ar]" in capsys.readouterr().out
 
 
-def test_a_translation_that_drops_a_placeholder_fails_with_file_line_and_message(locales, capsys):
-    po = locales / "fr" / "LC_MESSAGES" / "compendium.po"
+def test_a_translation_that_drops_a_placeholder_fails_with_file_line_and_message(own, capsys):
+    po = own.locales / "fr" / "LC_MESSAGES" / "compendium.po"
     _replace(po, 'msgstr "Source : {source}"', 'msgstr "Source : "')
-    assert cli.main(["report"]) == 1
+    assert cli.main(["report"], own) == 1
     err = capsys.readouterr().err
     assert "compendium.po, line" in err and "{source} missing" in err and "[fr]" in err
     with pytest.raises(i18n.CatalogueError, match=r"compendium.po, line \d+: \[fr\].*\{source\}"):
-        i18n.gettext("fr", "Source: {source}")
+        i18n.gettext("fr", "Source: {source}", paths=own)
 
 
-def test_a_catalogue_that_does_not_compile_names_its_file_and_line(locales):
-    po = locales / "ar" / "LC_MESSAGES" / "compendium.po"
+def test_a_catalogue_that_does_not_compile_names_its_file_and_line(own):
+    po = own.locales / "ar" / "LC_MESSAGES" / "compendium.po"
     _replace(po, 'msgid "Year"\n', 'msgid "Year\n')
     with pytest.raises(i18n.CatalogueError, match=r"compendium.po, line \d+: does not compile"):
-        i18n.gettext("ar", "Year")
+        i18n.gettext("ar", "Year", paths=own)
 
 
-def test_a_new_language_needs_only_its_catalogues(locales):
-    catalogues.update("de", "de_DE")
-    i18n.catalogue.cache_clear()
-    assert "de" in i18n.languages()
-    assert i18n.gettext("de", "Year") == "Year"  # untranslated: the English source
-    assert i18n.decimal(1117.5, "de") == "1.117,5"
-    assert i18n.direction("de") == "ltr"
+def test_a_new_language_needs_only_its_catalogues(own):
+    catalogues.update("de", "de_DE", paths=own)
+    assert "de" in i18n.languages(paths=own) and "de" not in i18n.languages()
+    assert i18n.gettext("de", "Year", paths=own) == "Year"  # untranslated: the English source
+    assert i18n.decimal(1117.5, "de", paths=own) == "1.117,5"
+    assert i18n.direction("de", paths=own) == "ltr"
 
 
 @pytest.mark.parametrize(("n", "expected"), [

@@ -52,10 +52,10 @@ def test_an_english_run_keeps_the_source_text():
 
 
 def test_the_talks_arabic_terms_of_the_glossary_are_the_ones_the_catalogue_uses():
-    with open(i18n.LOCALES / "glossary.csv", encoding="utf-8", newline="") as handle:
+    with open(PROCESS.locales / "glossary.csv", encoding="utf-8", newline="") as handle:
         terms = [row for row in csv.DictReader(handle) if row["ar_source"].startswith("talk")]
     catalogues = "".join(p.read_text(encoding="utf-8")
-                         for p in (i18n.LOCALES / "ar" / "LC_MESSAGES").glob("*.po"))
+                         for p in (PROCESS.locales / "ar" / "LC_MESSAGES").glob("*.po"))
     core = ("smart_city", "public_value", "governance", "proactivity", "openness")
     assert {t["term_id"] for t in terms} >= set(core)
     assert [t["ar"] for t in terms if t["term_id"] in core and t["ar"] not in catalogues] == []

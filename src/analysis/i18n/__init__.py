@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 SOURCE_LANG = "en"
 SOURCE_LOCALE = "en"
 DOMAIN = "compendium"
-#: Catalogues ship with the code (beside src/), whatever ANALYSIS_ROOT points the data at.
-LOCALES: Path = Path(__file__).resolve().parents[3] / "locales"
 FONTS: Path = Path(__file__).resolve().parents[1] / "fonts"
 #: Unicode isolates: keep a left-to-right run (a key, a number, ×10) whole inside RTL text.
 LRI, PDI = "\u2066", "\u2069"
@@ -54,13 +52,13 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
     return message
 
 
-def po_path(lang: str, domain: str = DOMAIN) -> Path:
-    return LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+def po_path(lang: str, domain: str = DOMAIN, *, paths: Paths = PROCESS) -> Path:
+    return paths.locales / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def languages() -> tuple[str, ...]:
+def languages(*, paths: Paths = PROCESS) -> tuple[str, ...]:
     """Every language a run can use: English and each language with a compendium catalogue."""
-    found = sorted(p.parents[1].name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    found = sorted(p.parents[1].name for p in paths.locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return (SOURCE_LANG, *found)
 
 
@@ -69,11 +67,11 @@ def check_lang(lang: object, *, paths: Paths = PROCESS) -> str:
 
     The one check of a ``lang`` parameter: every module that takes one calls this.
     """
-    available = languages()
+    available = languages(paths=paths)
     if lang not in available:
         raise ParameterError(f"parameter 'lang': got {lang!r}, expected one of "
                              f"{', '.join(available)} (languages with a catalogue in "
-                             f"{paths.relative(LOCALES)}/)")
+                             f"{paths.relative(paths.locales)}/)")
     return str(lang)
 
 
@@ -139,13 +137,13 @@ def placeholder_problems(catalogue: Catalog, path: Path, lang: str, *,
 
 
 @cache
-def catalogue(lang: str, domain: str = DOMAIN) -> Catalog | None:
+def catalogue(lang: str, domain: str = DOMAIN, *, paths: Paths = PROCESS) -> Catalog | None:
     """The parsed catalogue of ``lang`` (``None`` for the source language or no file)."""
-    path = po_path(check_lang(lang), domain)
+    path = po_path(check_lang(lang, paths=paths), domain, paths=paths)
     if lang == SOURCE_LANG or not path.exists():
         return None
-    parsed = read_catalogue(path)
-    problems = placeholder_problems(parsed, path, lang)
+    parsed = read_catalogue(path, paths=paths)
+    problems = placeholder_problems(parsed, path, lang, paths=paths)
     if problems:
         raise CatalogueError(problems[0])
     trace.record_input(path, artifact="catalogue")
@@ -153,9 +151,10 @@ def catalogue(lang: str, domain: str = DOMAIN) -> Catalog | None:
 
 
 @cache
-def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+def translations(lang: str, domain: str = DOMAIN, *,
+                 paths: Paths = PROCESS) -> _gettext.NullTranslations:
     """gettext translations of ``lang``, compiled in memory (fuzzy entries are not used)."""
-    parsed = catalogue(lang, domain)
+    parsed = catalogue(lang, domain, paths=paths)
     if parsed is None:
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
@@ -166,9 +165,9 @@ def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buffer)
 
 
-def gettext(lang: str, message: str) -> str:
+def gettext(lang: str, message: str, *, paths: Paths = PROCESS) -> str:
     """``message`` in ``lang`` (the English source if it has no translation yet)."""
-    return translations(lang).gettext(message)
+    return translations(lang, paths=paths).gettext(message)
 
 
 def pgettext(lang: str, context: str, message: str) -> str:
@@ -187,21 +186,21 @@ def translate_many(lang: str, messages: list[str]) -> list[str]:
 
 
 @cache
-def locale(lang: str) -> Locale:
+def locale(lang: str, *, paths: Paths = PROCESS) -> Locale:
     """The CLDR locale of ``lang``: the catalogue's ``Language`` header (``ar`` → ``ar_MA``)."""
     from babel import Locale
 
-    parsed = catalogue(lang)
+    parsed = catalogue(lang, paths=paths)
     return parsed.locale if parsed is not None and parsed.locale else Locale.parse(SOURCE_LOCALE)
 
 
-def is_rtl(lang: str) -> bool:
-    return locale(lang).character_order == "right-to-left"
+def is_rtl(lang: str, *, paths: Paths = PROCESS) -> bool:
+    return locale(lang, paths=paths).character_order == "right-to-left"
 
 
-def direction(lang: str) -> str:
+def direction(lang: str, *, paths: Paths = PROCESS) -> str:
     """``rtl`` or ``ltr``, for HTML's ``dir`` attribute."""
-    return "rtl" if is_rtl(lang) else "ltr"
+    return "rtl" if is_rtl(lang, paths=paths) else "ltr"
 
 
 def html_lang(lang: str) -> str:
@@ -220,12 +219,12 @@ def paragraph(text: str, lang: str) -> str:
     return f"\u200f{text}" if text and is_rtl(lang) else text
 
 
-def decimal(value: float, lang: str, digits: int = 1) -> str:
+def decimal(value: float, lang: str, digits: int = 1, *, paths: Paths = PROCESS) -> str:
     """``value`` with exactly ``digits`` decimals in the locale's notation (fr ``1 117,5``)."""
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale(lang))
+    return format_decimal(value, format=pattern, locale=locale(lang, paths=paths))
 
 
 def number(value: float, lang: str) -> str:

@@ -137,15 +137,15 @@ def update(new_lang: str | None = None, new_locale: str | None = None, *,
     With ``new_lang``, first create that language's empty catalogues (``pybabel init``).
     """
     written = []
-    langs = [lang for lang in i18n.languages() if lang != i18n.SOURCE_LANG]
+    langs = [lang for lang in i18n.languages(paths=paths) if lang != i18n.SOURCE_LANG]
     if new_lang:
         langs.append(new_lang)
     for domain, template in templates(paths=paths).items():
-        pot = i18n.LOCALES / f"{domain}.pot"
+        pot = paths.locales / f"{domain}.pot"
         _write(template, pot)
         written.append(pot)
         for lang in sorted(set(langs)):
-            po = i18n.po_path(lang, domain)
+            po = i18n.po_path(lang, domain, paths=paths)
             if po.exists():
                 catalogue = i18n.read_catalogue(po, paths=paths)
             else:
@@ -159,10 +159,11 @@ def update(new_lang: str | None = None, new_locale: str | None = None, *,
 def check(*, paths: Paths = PROCESS) -> list[Problem]:
     """Every missing, fuzzy, unreadable or placeholder-breaking entry of every shipped language."""
     problems: list[Problem] = []
-    shipped = [lang for lang in i18n.languages() if lang != i18n.SOURCE_LANG]
+    shipped = [lang for lang in i18n.languages(paths=paths) if lang != i18n.SOURCE_LANG]
     for domain, template in templates(paths=paths).items():
         for lang in shipped:
-            problems += _check_one(template, i18n.po_path(lang, domain), lang, paths=paths)
+            po = i18n.po_path(lang, domain, paths=paths)
+            problems += _check_one(template, po, lang, paths=paths)
     return problems
 
 
