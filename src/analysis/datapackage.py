@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import cli
 from analysis._startup import skip_unused_imports
-from analysis.errors import CompendiumError, DataError, Problems, reports_errors, where
+from analysis.errors import CompendiumError, DataError, Problems, where
 from analysis.fileio import sha256_file, write_text
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import trace
 
 #: Keys every resource must carry so a reviewer can trace each value to its origin.
@@ -42,9 +43,9 @@ _PANDAS_TYPES = {
 }
 
 
-def read_descriptor(path: Path | None = None) -> dict:
+def read_descriptor(path: Path | None = None, *, paths: Paths = PROCESS) -> dict:
     """The package descriptor as a dict, with a clear error if it is not valid JSON."""
-    path = Path(path or paths.DATAPACKAGE)
+    path = Path(path or paths.datapackage)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -53,27 +54,27 @@ def read_descriptor(path: Path | None = None) -> dict:
         raise DataError(f"{where(path, exc.lineno)}: invalid JSON ({exc.msg})") from exc
 
 
-def resource_names(descriptor: dict | None = None) -> list[str]:
-    return [res["name"] for res in (descriptor or read_descriptor())["resources"]]
+def resource_names(descriptor: dict | None = None, *, paths: Paths = PROCESS) -> list[str]:
+    return [res["name"] for res in (descriptor or read_descriptor(paths=paths))["resources"]]
 
 
-def resource(name: str, descriptor: dict | None = None) -> dict:
+def resource(name: str, descriptor: dict | None = None, *, paths: Paths = PROCESS) -> dict:
     """The descriptor entry of one resource, checked for provenance fields."""
-    descriptor = descriptor or read_descriptor()
+    descriptor = descriptor or read_descriptor(paths=paths)
     for res in descriptor["resources"]:
         if res.get("name") == name:
-            _check_resource_metadata(res)
+            _check_resource_metadata(res, paths)
             return res
     known = ", ".join(resource_names(descriptor))
-    raise DataError(f"{paths.DATAPACKAGE}: no resource named '{name}' (known: {known})")
+    raise DataError(f"{paths.datapackage}: no resource named '{name}' (known: {known})")
 
 
-def resource_path(name: str, descriptor: dict | None = None) -> Path:
-    return paths.DATA / resource(name, descriptor)["path"]
+def resource_path(name: str, descriptor: dict | None = None, *, paths: Paths = PROCESS) -> Path:
+    return paths.data / resource(name, descriptor, paths=paths)["path"]
 
 
-def _check_resource_metadata(res: dict) -> None:
-    label = f"{paths.DATAPACKAGE}: resource '{res.get('name', '?')}'"
+def _check_resource_metadata(res: dict, paths: Paths) -> None:
+    label = f"{paths.datapackage}: resource '{res.get('name', '?')}'"
     required = (*REQUIRED_RESOURCE_KEYS, *(("schema",) if is_tabular(res) else ()))
     missing = [key for key in required if not res.get(key)]
     if missing:
@@ -88,23 +89,24 @@ def _check_resource_metadata(res: dict) -> None:
             raise DataError(f"{label}, licence {i}: needs a name or path")
     if not str(res["hash"]).startswith("sha256:"):
         raise DataError(f"{label}: hash must read 'sha256:<hex>', found {res['hash']!r}")
-    _check_inside_data(label, res["path"])
+    _check_inside_data(label, res["path"], paths)
 
 
-def _check_inside_data(label: str, path: object) -> None:
+def _check_inside_data(label: str, path: object, paths: Paths) -> None:
     """A resource path is relative and stays inside data/: the build reads, copies and
     publishes these files, so ``../../secret.txt`` must never resolve."""
     text = str(path)
-    inside = (paths.DATA / text).resolve().is_relative_to(paths.DATA.resolve())
+    inside = (paths.data / text).resolve().is_relative_to(paths.data.resolve())
     if not isinstance(path, str) or text.startswith("/") or ".." in Path(text).parts \
             or not inside:
         raise DataError(f"{label}: path {path!r} must be a relative path inside data/")
 
 
-def verify_checksum(name: str, descriptor: dict | None = None) -> Path:
+def verify_checksum(name: str, descriptor: dict | None = None, *,
+                    paths: Paths = PROCESS) -> Path:
     """Raise DataError naming the file and both checksums if the file was changed."""
-    res = resource(name, descriptor)
-    path = paths.DATA / res["path"]
+    res = resource(name, descriptor, paths=paths)
+    path = paths.data / res["path"]
     if not path.exists():
         raise DataError(f"{path}: file of resource '{name}' not found")
     expected = res["hash"].split(":", 1)[1]
@@ -122,22 +124,24 @@ def is_tabular(res: dict) -> bool:
     return res.get("profile", TABULAR_PROFILE) == TABULAR_PROFILE
 
 
-def validate_schema(name: str, descriptor: dict | None = None) -> None:
+def validate_schema(name: str, descriptor: dict | None = None, *,
+                    paths: Paths = PROCESS) -> None:
     """Validate every row with frictionless; raise DataError listing file, row and column."""
-    res = resource(name, descriptor)
-    path = paths.DATA / res["path"]
+    res = resource(name, descriptor, paths=paths)
+    path = paths.data / res["path"]
     if not is_tabular(res):
         _parse_non_tabular(path)
         return
     if path.stat().st_size == 0:
         raise DataError(f"{path}: file is empty; expected a header row with columns "
                         f"{_field_names(res)}")
-    report = _frictionless_resource(res).validate()
+    report = _frictionless_resource(res, paths).validate()
     problems = Problems(f"{path}: {{n}} schema error(s) in resource '{name}'")
     problems.extend([_describe(path, res, err) for err in report.flatten(
         ["rowNumber", "fieldName", "type", "note", "message"])])
     if not problems:
-        problems.extend(_foreign_key_problems(res, descriptor or read_descriptor()))
+        problems.extend(_foreign_key_problems(res, descriptor or read_descriptor(paths=paths),
+                                              paths))
     problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
 
 
@@ -201,15 +205,15 @@ def _read_strings(path: Path, columns: list[str]) -> list[tuple[str, ...]]:
     return list(frame[columns].itertuples(index=False, name=None))
 
 
-def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
+def _foreign_key_problems(res: dict, descriptor: dict, paths: Paths) -> list[str]:
     """Check foreign keys across resources (frictionless needs a whole package for this)."""
-    path = paths.DATA / res["path"]
+    path = paths.data / res["path"]
     problems = []
     for fk in res["schema"].get("foreignKeys", []):
         fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         ref = fk["reference"]
         ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        ref_path = resource_path(ref["resource"], descriptor)
+        ref_path = resource_path(ref["resource"], descriptor, paths=paths)
         try:
             allowed = set(_read_strings(ref_path, ref_fields))
         except DataError as exc:
@@ -224,33 +228,33 @@ def _foreign_key_problems(res: dict, descriptor: dict) -> list[str]:
     return problems
 
 
-def _frictionless_resource(res: dict):
+def _frictionless_resource(res: dict, paths: Paths):
     skip_unused_imports()
     from frictionless import Resource
 
     descriptor = {k: v for k, v in res.items() if k not in {"hash", "bytes", "sources",
                                                             "licenses"}}
     descriptor["schema"] = {k: v for k, v in res["schema"].items() if k != "foreignKeys"}
-    return Resource(descriptor, basepath=str(paths.DATA))
+    return Resource(descriptor, basepath=str(paths.data))
 
 
-def load_path(name: str) -> Path:
+def load_path(name: str, *, paths: Paths = PROCESS) -> Path:
     """Checksum a non-tabular resource (YAML, JSON) and record the read; return its path."""
-    path = verify_checksum(name)
-    trace.record_input(path, resource=name)
+    path = verify_checksum(name, paths=paths)
+    trace.record_input(path, paths=paths, resource=name)
     return path
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: str, *, paths: Paths = PROCESS) -> pd.DataFrame:
     """Checksum, validate and read one tabular resource; record the read for the manifest."""
-    descriptor = read_descriptor()
-    if not is_tabular(resource(name, descriptor)):
-        raise DataError(f"{paths.DATAPACKAGE}: resource '{name}' is not a table; "
+    descriptor = read_descriptor(paths=paths)
+    if not is_tabular(resource(name, descriptor, paths=paths)):
+        raise DataError(f"{paths.datapackage}: resource '{name}' is not a table; "
                         "use datapackage.load_path()")
-    path = verify_checksum(name, descriptor)
-    if not _validated_before(name, descriptor):
-        validate_schema(name, descriptor)
-    res = resource(name, descriptor)
+    path = verify_checksum(name, descriptor, paths=paths)
+    if not _validated_before(name, descriptor, paths):
+        validate_schema(name, descriptor, paths=paths)
+    res = resource(name, descriptor, paths=paths)
     fields = res["schema"]["fields"]
     missing = res["schema"].get("missingValues", [""])
     frame = pd.read_csv(
@@ -260,40 +264,40 @@ def load(name: str) -> pd.DataFrame:
         na_values=missing,
         encoding="utf-8",
     )
-    trace.record_input(path, resource=name)
+    trace.record_input(path, paths=paths, resource=name)
     return frame
 
 
-def cite_keys(name: str) -> list[str]:
+def cite_keys(name: str, *, paths: Paths = PROCESS) -> list[str]:
     """Bibliography keys a resource's sources cite (``citekey`` in each source)."""
-    return [s["citekey"] for s in resource(name)["sources"] if s.get("citekey")]
+    return [s["citekey"] for s in resource(name, paths=paths)["sources"] if s.get("citekey")]
 
 
-def verify_all(descriptor: dict | None = None) -> list[str]:
+def verify_all(descriptor: dict | None = None, *, paths: Paths = PROCESS) -> list[str]:
     """Check every resource; return one message per failing resource (empty when all good)."""
-    descriptor = descriptor or read_descriptor()
+    descriptor = descriptor or read_descriptor(paths=paths)
     problems = []
     for name in resource_names(descriptor):
         try:
-            verify_checksum(name, descriptor)
-            validate_schema(name, descriptor)
+            verify_checksum(name, descriptor, paths=paths)
+            validate_schema(name, descriptor, paths=paths)
         except DataError as exc:
             problems.append(str(exc))
     return problems
 
 
-def _stamp_content(descriptor: dict) -> dict:
+def _stamp_content(descriptor: dict, paths: Paths) -> dict:
     """What a passing ``verify`` vouches for: this descriptor and these exact file bytes."""
-    return {"descriptor_sha256": sha256_file(paths.DATAPACKAGE),
+    return {"descriptor_sha256": sha256_file(paths.datapackage),
             "files": {res["name"]: res["hash"] for res in descriptor["resources"]}}
 
 
-def write_validated_stamp(descriptor: dict) -> None:
-    write_text(paths.DATA_OK, json.dumps(_stamp_content(descriptor), indent=1,
+def write_validated_stamp(descriptor: dict, *, paths: Paths = PROCESS) -> None:
+    write_text(paths.data_ok, json.dumps(_stamp_content(descriptor, paths), indent=1,
                                          sort_keys=True) + "\n")
 
 
-def _validated_before(name: str, descriptor: dict) -> bool:
+def _validated_before(name: str, descriptor: dict, paths: Paths) -> bool:
     """True when ``verify`` already validated this resource's schema for these same bytes.
 
     Row-by-row validation with frictionless costs about half a second per notebook; make runs
@@ -303,18 +307,18 @@ def _validated_before(name: str, descriptor: dict) -> bool:
     keys read other files: those must still match their recorded checksums too.
     """
     try:
-        stamp = json.loads(paths.DATA_OK.read_text(encoding="utf-8"))
+        stamp = json.loads(paths.data_ok.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if stamp != _stamp_content(descriptor):
+    if stamp != _stamp_content(descriptor, paths):
         return False
-    referenced = {fk["reference"]["resource"]
-                  for fk in resource(name, descriptor)["schema"].get("foreignKeys", [])}
-    return all(f"sha256:{sha256_file(resource_path(ref, descriptor))}"
+    referenced = {fk["reference"]["resource"] for fk in
+                  resource(name, descriptor, paths=paths)["schema"].get("foreignKeys", [])}
+    return all(f"sha256:{sha256_file(resource_path(ref, descriptor, paths=paths))}"
                == stamp["files"].get(ref) for ref in referenced)
 
 
-def refresh_checksums(names: list[str] | None = None) -> list[str]:
+def refresh_checksums(names: list[str] | None = None, *, paths: Paths = PROCESS) -> list[str]:
     """Set the ``hash`` and ``bytes`` of the named resources (all when None) to their files'.
 
     The descriptor is written by hand: titles, schemas, sources and licences live only in
@@ -323,16 +327,16 @@ def refresh_checksums(names: list[str] | None = None) -> list[str]:
     one line per resource it updated, naming the resource and both old and new values, so the
     caller can say what it touched.
     """
-    descriptor = read_descriptor()
+    descriptor = read_descriptor(paths=paths)
     unknown = set(names or ()) - set(resource_names(descriptor))
     if unknown:
-        raise DataError(f"{paths.DATAPACKAGE}: no resource named {', '.join(sorted(unknown))} "
+        raise DataError(f"{paths.datapackage}: no resource named {', '.join(sorted(unknown))} "
                         "(describe a new resource there by hand; code only refreshes checksums)")
     changes = []
     for res in descriptor["resources"]:
         if names is not None and res["name"] not in names:
             continue
-        path = paths.DATA / res["path"]
+        path = paths.data / res["path"]
         if not path.exists():
             raise DataError(f"{path}: file of resource '{res['name']}' not found")
         new = {"hash": f"sha256:{sha256_file(path)}", "bytes": path.stat().st_size}
@@ -342,36 +346,44 @@ def refresh_checksums(names: list[str] | None = None) -> list[str]:
                            f"bytes {old['bytes']} -> {new['bytes']}")
             res.update(new)
     if changes:
-        write_text(paths.DATAPACKAGE, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+        write_text(paths.datapackage, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     return changes
 
 
-@reports_errors
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.datapackage", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def _arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("verify", help="check checksum and schema of every resource")
     re_p = sub.add_parser("rehash", help="record new checksums of the named resources")
     re_p.add_argument("names", nargs="*")
     re_p.add_argument("--all", action="store_true", help="rehash every resource")
-    args = parser.parse_args(argv)
+
+
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "verify":
-        problems = verify_all()
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
-        if problems:
-            print("refusing to build from data that does not match data/datapackage.json",
-                  file=sys.stderr)
-            return 1
-        write_validated_stamp(read_descriptor())
-        print(f"data ok: {len(resource_names())} resources match their checksums and schemas")
-        return 0
+        return _verify(paths)
     if not args.names and not args.all:
-        parser.error("name the resources to rehash, or pass --all")
-    print("\n".join(refresh_checksums(None if args.all else args.names))
+        cli.parser_for(__name__, _arguments).error("name the resources to rehash, or pass --all")
+    print("\n".join(refresh_checksums(None if args.all else args.names, paths=paths))
           or "hash and bytes already match; data/datapackage.json unchanged")
     return 0
+
+
+def _verify(paths: Paths) -> int:
+    """Check every resource; on success write the stamp make and the kernels rely on."""
+    problems = verify_all(paths=paths)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print("refusing to build from data that does not match data/datapackage.json",
+              file=sys.stderr)
+        return 1
+    descriptor = read_descriptor(paths=paths)
+    write_validated_stamp(descriptor, paths=paths)
+    print(f"data ok: {len(resource_names(descriptor))} resources match their checksums and "
+          "schemas")
+    return 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.paths import Paths
 
 RUNS = ("02_value_grid-en", "02_value_grid-fr")
 NOTEBOOK = "notebooks/02_value_grid.ipynb"
@@ -21,23 +21,25 @@ def _json(path: Path, obj: object) -> None:
 
 
 @pytest.fixture
-def fake_build(tmp_build: Path, tmp_path: Path, monkeypatch) -> Path:
+def fake_build(tmp_paths: Paths, tmp_path: Path, monkeypatch) -> Paths:
     """Two runs of notebook 02 (en, fr), each with a figure and a table, their run records,
-    a configuration listing them and a manifest written by analysis.pipeline.manifest."""
+    a configuration listing them and a manifest written by analysis.pipeline.manifest.
+
+    Returns the paths of that build; the configuration is also exported (ANALYSIS_CONFIG,
+    beside the fixture's ANALYSIS_BUILD_DIR) for the command-line entry points."""
     from analysis.pipeline import manifest
 
-    for name in ("MANIFEST", "CRATE", "DIST", "HTML"):  # each is a direct child of build/
-        monkeypatch.setattr(paths, name, tmp_build / getattr(paths, name).name)
     config = tmp_path / "build.yml"
     config.write_text("runs:\n" + "".join(
         f"  - {{name: {run}, notebook: {NOTEBOOK}, parameters: {{lang: {run[-2:]}}}}}\n"
         for run in RUNS), encoding="utf-8")
-    monkeypatch.setattr(paths, "CONFIG", config)
+    paths = tmp_paths.replace(config=config)
+    monkeypatch.setenv("ANALYSIS_CONFIG", str(config))
     for run in RUNS:
         lang = run[-2:]
-        figure = tmp_build / "figures" / f"demo_{lang}.png"
-        table = tmp_build / "tables" / f"demo_{lang}.csv"
-        executed = tmp_build / "notebooks" / f"{run}.ipynb"
+        figure = paths.figures / f"demo_{lang}.png"
+        table = paths.tables / f"demo_{lang}.csv"
+        executed = paths.executed / f"{run}.ipynb"
         for path, text in ((figure, f"png {lang}"), (table, f"a,b\n1,{lang}\n"),
                            (executed, '{"cells": []}\n')):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,10 +48,10 @@ def fake_build(tmp_build: Path, tmp_path: Path, monkeypatch) -> Path:
                     "artifact": kind, "name": f"demo_{lang}"}
                    for f, kind in ((figure, "figure"), (table, "table"))]
         inputs = [{"kind": "input", "path": INPUT, "resource": "valuegrid_components",
-                   "sha256": sha256_file(paths.ROOT / INPUT)}]
-        _json(paths.RUNS / f"{run}.json", {"name": run, "notebook": NOTEBOOK,
+                   "sha256": sha256_file(paths.absolute(INPUT))}]
+        _json(paths.runs / f"{run}.json", {"name": run, "notebook": NOTEBOOK,
                                            "parameters": {"lang": lang},
                                            "executed": paths.relative(executed),
                                            "inputs": inputs, "outputs": outputs})
-    assert manifest.main() == 0
-    return tmp_build
+    assert manifest.main([]) == 0
+    return paths

@@ -12,19 +12,20 @@ import json
 import shutil
 from pathlib import Path
 
-from analysis import paths
+from analysis.paths import Paths
 
 #: Files at the project root that the crate names.
 ROOT_FILES = ("CITATION.cff", "LICENSE", "DATA-LICENSE.md", "requirements.lock")
 
 
-def lay_out(crate: Path, build: Path, dest: Path) -> Path:
-    """A folder shaped like the dist archive: the crate at its root, the tree beside it."""
+def lay_out(crate: Path, paths: Paths, dest: Path) -> Path:
+    """A folder shaped like the dist archive: the crate at its root, the tree (``paths``: the
+    project's sources and its build) beside it."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(crate, dest / "ro-crate-metadata.json")
     for name in ("data", "notebooks", *ROOT_FILES):
-        (dest / name).symlink_to(paths.ROOT / name)
-    (dest / "build").symlink_to(build)
+        (dest / name).symlink_to(paths.root / name)
+    (dest / "build").symlink_to(paths.build)
     return dest
 
 

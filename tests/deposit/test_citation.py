@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 from analysis.pipeline import citation
 from analysis.pipeline.citation import CitationError
 
@@ -42,12 +42,12 @@ def test_a_misspelt_author_key_is_refused_naming_the_field(tmp_path):
         citation.validate(citation.load(path), path)
 
 
-def test_a_version_other_than_pyprojects_is_refused(tmp_path, monkeypatch):
-    path = tmp_path / "CITATION.cff"
-    path.write_text(VALID.replace("version: 0.1.0", "version: 9.9.9"))
-    monkeypatch.setattr(paths, "CITATION", path)
+def test_a_version_other_than_pyprojects_is_refused(tmp_path):
+    """A project whose CITATION.cff says 9.9.9 beside the real pyproject.toml."""
+    (tmp_path / "CITATION.cff").write_text(VALID.replace("version: 0.1.0", "version: 9.9.9"))
+    (tmp_path / "pyproject.toml").write_bytes(PROCESS.pyproject.read_bytes())
     with pytest.raises(CitationError, match=r"field version: '9\.9\.9', but pyproject\.toml"):
-        citation.checked()
+        citation.checked(paths=PROCESS.replace(root=tmp_path))
 
 
 def test_invalid_yaml_is_named_with_its_line(tmp_path):

@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from crate_check import issues, lay_out, offline_context
 
-from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.paths import Paths
 from analysis.pipeline import crate
 
 EPOCH = 1_717_000_000  # 2024-05-29 16:26:40 UTC
 
 
 @pytest.fixture
-def written(fake_build, monkeypatch) -> dict:
+def paths(fake_build) -> Paths:
+    return fake_build
+
+
+@pytest.fixture
+def written(paths, monkeypatch) -> dict:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-    assert crate.main() == 0
-    return json.loads(paths.CRATE.read_text(encoding="utf-8"))
+    assert crate.main([]) == 0
+    return json.loads(paths.crate.read_text(encoding="utf-8"))
 
 
 def entities(doc: dict) -> dict[str, dict]:
@@ -36,15 +40,10 @@ def actions(doc: dict) -> list[dict]:
     return [e for e in doc["@graph"] if e.get("@type") == "CreateAction"]
 
 
-def resolve(rel: str) -> Path:
-    return paths.BUILD / rel.removeprefix("build/") if rel.startswith("build/") \
-        else paths.ROOT / rel
-
-
-def test_the_crate_parses_back_with_rocrate_with_one_action_per_run(written, tmp_path):
+def test_the_crate_parses_back_with_rocrate_with_one_action_per_run(written, paths, tmp_path):
     from rocrate.rocrate import ROCrate
 
-    root = lay_out(paths.CRATE, paths.BUILD, tmp_path / "crate")
+    root = lay_out(paths.crate, paths, tmp_path / "crate")
     read = ROCrate(root)
     runs = read.get_by_type("CreateAction")
     assert sorted(a.id for a in runs) == ["#run-02_value_grid-en", "#run-02_value_grid-fr"]
@@ -57,18 +56,18 @@ def test_the_crate_parses_back_with_rocrate_with_one_action_per_run(written, tmp
     assert read.root_dataset["conformsTo"].id == crate.PROFILE
 
 
-def test_every_result_exists_with_its_checksum(written):
+def test_every_result_exists_with_its_checksum(written, paths):
     by_id = entities(written)
     results = [r for a in actions(written) for r in ids(a["result"])]
     assert results
     for rel in results:
-        assert resolve(rel).is_file(), rel
-        assert by_id[rel]["sha256"] == sha256_file(resolve(rel)), rel
-        assert by_id[rel]["contentSize"] == str(resolve(rel).stat().st_size)
+        assert paths.absolute(rel).is_file(), rel
+        assert by_id[rel]["sha256"] == sha256_file(paths.absolute(rel)), rel
+        assert by_id[rel]["contentSize"] == str(paths.absolute(rel).stat().st_size)
 
 
-def test_every_manifest_artifact_is_the_result_of_exactly_one_run(written):
-    manifest = json.loads(paths.MANIFEST.read_text(encoding="utf-8"))
+def test_every_manifest_artifact_is_the_result_of_exactly_one_run(written, paths):
+    manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
     owners: dict[str, list[str]] = {}
     for action in actions(written):
         for rel in ids(action["result"]):
@@ -79,9 +78,9 @@ def test_every_manifest_artifact_is_the_result_of_exactly_one_run(written):
         a["path"]: [f"#run-{a['run']}"] for a in manifest["artifacts"]}
 
 
-def test_every_data_file_of_the_package_has_its_licences_and_sources(written):
+def test_every_data_file_of_the_package_has_its_licences_and_sources(written, paths):
     by_id = entities(written)
-    package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    package = json.loads(paths.datapackage.read_text(encoding="utf-8"))
     for res in package["resources"]:
         entity = by_id[f"data/{res['path']}"]
         assert entity["sha256"] == res["hash"].removeprefix("sha256:")
@@ -92,9 +91,9 @@ def test_every_data_file_of_the_package_has_its_licences_and_sources(written):
     assert set(ids(by_id["./"]["hasPart"])) >= {f"data/{r['path']}" for r in package["resources"]}
 
 
-def test_the_software_is_every_locked_package_at_its_pinned_version(written):
+def test_the_software_is_every_locked_package_at_its_pinned_version(written, paths):
     by_id = entities(written)
-    pins = re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)", paths.LOCK.read_text(), re.M)
+    pins = re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)", paths.lock.read_text(), re.M)
     assert len(pins) > 100
     notebook = by_id["notebooks/02_value_grid.ipynb"]
     required = set(ids(notebook["softwareRequirements"]))
@@ -118,25 +117,25 @@ def test_authors_licence_and_the_talk_come_from_citation_cff(written):
     assert by_id[talk["author"]["@id"]]["familyName"] == "Frucquet"
 
 
-def test_two_writes_are_byte_identical_and_dated_by_source_date_epoch(written):
-    first = paths.CRATE.read_bytes()
-    assert crate.main() == 0
-    assert paths.CRATE.read_bytes() == first
+def test_two_writes_are_byte_identical_and_dated_by_source_date_epoch(written, paths):
+    first = paths.crate.read_bytes()
+    assert crate.main([]) == 0
+    assert paths.crate.read_bytes() == first
     assert entities(written)["./"]["datePublished"] == "2024-05-29T16:26:40Z"
 
 
-def test_a_missing_run_record_is_one_error_line(fake_build, capsys):
-    (paths.RUNS / "02_value_grid-fr.json").unlink()
-    assert crate.main() == 1
+def test_a_missing_run_record_is_one_error_line(paths, capsys):
+    (paths.runs / "02_value_grid-fr.json").unlink()
+    assert crate.main([]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "02_value_grid-fr.json: missing" in err
     assert len(err.splitlines()) == 1
 
 
-def test_the_process_run_crate_checker_passes_every_required_check(written, tmp_path,
+def test_the_process_run_crate_checker_passes_every_required_check(written, paths, tmp_path,
                                                                    monkeypatch):
     offline_context(monkeypatch)
-    root = lay_out(paths.CRATE, paths.BUILD, tmp_path / "crate")
+    root = lay_out(paths.crate, paths, tmp_path / "crate")
     for profile in ("ro-crate-1.3", "process-run-crate-0.5"):
         assert issues(root, profile, "REQUIRED", tmp_path / "cache") == [], profile
     recommended = issues(root, "process-run-crate-0.5", "RECOMMENDED", tmp_path / "cache")
@@ -148,7 +147,7 @@ def test_the_process_run_crate_checker_passes_every_required_check(written, tmp_
     assert [i for i in recommended if not i.startswith(accepted)] == []
 
 
-def test_the_checker_rejects_a_run_without_its_notebook(written, tmp_path, monkeypatch):
+def test_the_checker_rejects_a_run_without_its_notebook(written, paths, tmp_path, monkeypatch):
     """The check above can fail: a CreateAction without instrument breaks a MUST."""
     offline_context(monkeypatch)
     for entity in written["@graph"]:
@@ -156,6 +155,6 @@ def test_the_checker_rejects_a_run_without_its_notebook(written, tmp_path, monke
             del entity["instrument"]
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(written), encoding="utf-8")
-    root = lay_out(broken, paths.BUILD, tmp_path / "crate")
+    root = lay_out(broken, paths, tmp_path / "crate")
     found = issues(root, "process-run-crate-0.5", "REQUIRED", tmp_path / "cache")
     assert found and all("instrument" in i for i in found)

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 from analysis.pipeline import dist, manifest, origin
 from analysis.pipeline.dist import DistError, Entry
 
@@ -44,34 +44,35 @@ def test_sha256sums_lists_every_other_entry_in_sha256sum_format():
 
 
 def test_a_build_of_a_dirty_tree_is_refused(fake_build):
-    data = json.loads(paths.MANIFEST.read_text())
+    data = json.loads(fake_build.manifest.read_text())
     data["git_commit"] = "0" * 40 + "-dirty"
-    paths.MANIFEST.write_text(json.dumps(data))
+    fake_build.manifest.write_text(json.dumps(data))
     with pytest.raises(DistError, match="not from a clean commit; commit your changes"):
-        dist.built_commit()
+        dist.built_commit(paths=fake_build)
 
 
 def test_only_the_manifests_artifacts_and_the_site_are_packed(fake_build):
-    (fake_build / "figures" / "stale_from_another_config.png").write_bytes(b"old")
-    (fake_build / "html").mkdir()
-    (fake_build / "html" / "index.html").write_text("<html></html>")
-    names = {e.name for e in dist.build_entries()}
+    (fake_build.figures / "stale_from_another_config.png").write_bytes(b"old")
+    fake_build.html.mkdir()
+    (fake_build.html / "index.html").write_text("<html></html>")
+    names = {e.name for e in dist.build_entries(paths=fake_build)}
     assert {"build/MANIFEST.json", "build/figures/demo_en.png", "build/tables/demo_fr.csv",
             "build/notebooks/02_value_grid-en.ipynb", "build/html/index.html"} <= names
     assert "build/figures/stale_from_another_config.png" not in names
 
 
 def test_an_artifact_missing_from_build_is_refused(fake_build):
-    (fake_build / "tables" / "demo_fr.csv").unlink()
+    (fake_build.tables / "demo_fr.csv").unlink()
     with pytest.raises(DistError, match="lists build/tables/demo_fr.csv, which does not exist"):
-        dist.build_entries()
+        dist.build_entries(paths=fake_build)
 
 
 def test_a_generated_file_shadowing_a_source_file_is_refused(fake_build, monkeypatch):
-    paths.CRATE.write_text("{}")
-    monkeypatch.setattr(dist, "source_entries", lambda commit: [Entry("ARCHIVE-INFO", b"")])
+    fake_build.crate.write_text("{}")
+    monkeypatch.setattr(dist, "source_entries",
+                        lambda commit, paths: [Entry("ARCHIVE-INFO", b"")])
     with pytest.raises(DistError, match="ARCHIVE-INFO: would be written twice"):
-        dist.collect("0" * 40, EPOCH, "n", "1")
+        dist.collect("0" * 40, EPOCH, "n", "1", paths=fake_build)
 
 
 def test_archive_info_round_trips(tmp_path):
@@ -89,9 +90,8 @@ def test_a_bad_archive_info_line_is_named_with_its_row(tmp_path):
         origin.archive_info(path)
 
 
-def test_the_manifest_takes_the_commit_from_archive_info_outside_git(tmp_path, monkeypatch):
-    path = tmp_path / "ARCHIVE-INFO"
-    path.write_text(origin.format_info({"commit": "c" * 40, "source_date_epoch": "1",
-                                        "name": "n", "version": "1"}))
-    monkeypatch.setattr(paths, "ARCHIVE_INFO", path)
-    assert manifest.git_commit() == "c" * 40
+def test_the_manifest_takes_the_commit_from_archive_info_outside_git(tmp_path):
+    (tmp_path / "ARCHIVE-INFO").write_text(origin.format_info(
+        {"commit": "c" * 40, "source_date_epoch": "1", "name": "n", "version": "1"}))
+    unzipped = PROCESS.replace(root=tmp_path)  # an unzipped archive: no .git, ARCHIVE-INFO
+    assert manifest.git_commit(paths=unzipped) == "c" * 40

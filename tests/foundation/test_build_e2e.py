@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.fileio import sha256_file
-from analysis.pipeline.workspace import copy_project, make
+from analysis.pipeline.workspace import copy_project, installed_venv, make
 from analysis.site.browser import check_in_browser, find_chromium
 from analysis.site.check import check_site
 
@@ -179,7 +178,7 @@ def _env_for(project):
 
 def _make_process(project, *args: str, stderr=subprocess.PIPE) -> subprocess.Popen:
     """A make in its own session (so a SIGKILL of its group reaches only it)."""
-    return subprocess.Popen(["make", f"VENV={paths.ROOT / '.venv'}", "NO_ENV_SETUP=1", CI,
+    return subprocess.Popen(["make", f"VENV={installed_venv()}", "NO_ENV_SETUP=1", CI,
                              *args], cwd=project, env=_env_for(project), text=True,
                             stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
 

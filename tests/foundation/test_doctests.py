@@ -7,9 +7,9 @@ import importlib
 
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 
-SRC = paths.ROOT / "src"
+SRC = PROCESS.root / "src"
 WITH_EXAMPLES = sorted(
     ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
     for p in (SRC / "analysis").rglob("*.py") if ">>> " in p.read_text(encoding="utf-8"))

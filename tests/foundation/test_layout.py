@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 
-from analysis import paths
+from analysis.paths import PROCESS
 
-SRC = paths.ROOT / "src" / "analysis"
+SRC = PROCESS.root / "src" / "analysis"
 SCIENCE = [*(SRC / "literature").rglob("*.py"), *(SRC / "governance").rglob("*.py"),
            SRC / "valuegrid.py", SRC / "figures.py", SRC / "tables.py", SRC / "datapackage.py"]
 INTERFACE = {"analysis.pipeline.trace"}

@@ -11,15 +11,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import figures, paths, tables  # noqa: E402
+from analysis import figures, tables  # noqa: E402
 
 
 @pytest.fixture
-def build_dir(tmp_path, monkeypatch):
+def build_dir(tmp_paths, monkeypatch):
+    """A temporary build/, outside any run (no staging folder)."""
     monkeypatch.delenv("ANALYSIS_STAGING_DIR", raising=False)
-    monkeypatch.setattr(paths, "FIGURES", tmp_path / "figures")
-    monkeypatch.setattr(paths, "TABLES", tmp_path / "tables")
-    return tmp_path
+    return tmp_paths.build
 
 
 def _figure():
@@ -61,10 +60,10 @@ def test_tables_in_four_formats_with_header_cells(build_dir):
     assert "\\caption{Légende}" in (build_dir / "tables" / "t.tex").read_text()
 
 
-def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(tmp_build):
+def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(build_dir):
     shown = repr(figures.save(_figure(), "shown", alt="a", caption="c"))
     assert shown == "saved: shown.png, shown.svg, shown.pdf, shown.json"
-    assert str(tmp_build) not in shown
+    assert str(build_dir) not in shown
 
 
 def test_a_full_disk_is_one_line_naming_the_file_and_keeps_the_old_file(tmp_path, monkeypatch,

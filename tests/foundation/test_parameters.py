@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis import paths
 from analysis.errors import ParameterError
+from analysis.paths import PROCESS
 from analysis.pipeline import parameters
 
 
@@ -80,7 +80,7 @@ def test_parameters_cell_must_hold_literals(notebook):
 ])
 def test_numbers_outside_their_documented_range_are_refused_before_a_kernel_starts(
         name, text, message):
-    notebook = paths.NOTEBOOKS / "01_literature_growth.ipynb"
+    notebook = PROCESS.notebooks / "01_literature_growth.ipynb"
     with pytest.raises(ParameterError, match=message) as err:
         parameters.validate(notebook, {name: text}, from_text=True)
     assert f"parameter '{name}'" in str(err.value)

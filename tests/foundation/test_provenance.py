@@ -19,7 +19,7 @@ import subprocess
 
 import pytest
 
-from analysis import paths
+from analysis.paths import PROCESS
 
 #: (file, pattern the line must match, why the mention is allowed)
 ALLOWED_SHARED = [
@@ -60,14 +60,14 @@ PENDING: list[tuple[str, str]] = []
 
 def tracked_lines() -> list[tuple[str, int, str]]:
     """(path, line number, text) of every tracked text file outside tests/."""
-    names = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, check=True,
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=PROCESS.root, check=True,
                            capture_output=True, text=True).stdout.split("\0")
     lines = []
     for name in names:
-        if not name or name.startswith("tests/") or not (paths.ROOT / name).is_file():
+        if not name or name.startswith("tests/") or not (PROCESS.root / name).is_file():
             continue
         try:
-            text = (paths.ROOT / name).read_text(encoding="utf-8")
+            text = (PROCESS.root / name).read_text(encoding="utf-8")
         except UnicodeDecodeError:  # images and other binary files cite nothing
             continue
         lines += [(name, number, line) for number, line in enumerate(text.splitlines(), 1)]
@@ -91,7 +91,7 @@ def forbidden(line: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def lines():
-    if not (paths.ROOT / ".git").exists():
+    if not (PROCESS.root / ".git").exists():
         pytest.skip("not a git checkout: the tracked files are unknown")
     return tracked_lines()
 

@@ -9,7 +9,8 @@ import re
 import bibtexparser
 import pytest
 
-from analysis import datapackage, paths
+from analysis import datapackage
+from analysis.paths import PROCESS
 
 CITATION = re.compile(r"@([A-Za-z][\w:-]*[A-Za-z0-9])")
 BRACKETED = re.compile(r"\[([^\]]*@[^\]]*)\]")
@@ -21,13 +22,13 @@ class FieldStub:
 
 @pytest.fixture(scope="module")
 def library():
-    return bibtexparser.parse_file(str(paths.REFERENCES_BIB))
+    return bibtexparser.parse_file(str(PROCESS.references_bib))
 
 
 def notebook_keys() -> dict[str, set[str]]:
     """Pandoc-style citations ``[@key]`` / ``[@a; @b]`` in the notebooks' markdown cells."""
     found = {}
-    for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+    for nb_path in sorted(PROCESS.notebooks.glob("*.ipynb")):
         cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
         text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
         found[nb_path.name] = {k for group in BRACKETED.findall(text)
@@ -39,12 +40,12 @@ def data_keys() -> dict[str, set[str]]:
     """Keys in datapackage sources and in every data column whose name mentions a citekey."""
     found = {"datapackage.json": {s["citekey"] for r in datapackage.read_descriptor()["resources"]
                                   for s in r.get("sources", []) if s.get("citekey")}}
-    for csv_path in sorted(paths.DATA.rglob("*.csv")):
+    for csv_path in sorted(PROCESS.data.rglob("*.csv")):
         with open(csv_path, encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         keys = {k.strip() for row in rows for col, value in row.items()
                 if col and "citekey" in col and value for k in value.split(";")}
-        found[csv_path.relative_to(paths.DATA).as_posix()] = keys - {"not available"}
+        found[csv_path.relative_to(PROCESS.data).as_posix()] = keys - {"not available"}
     return found
 
 
@@ -79,9 +80,9 @@ def test_works_cited_on_the_slides_are_in_the_bibliography(library):
                      "Jørgensen": "2007", "Gil-Garcia": "2023", "Grossi": "2020", "Allam": "2022",
                      "Frucquet": "2023", "Dameri": "2017", "Carassus": "2020", "Courmont": "2021",
                      "Walravens": "2015"}
-    if not paths.SEED_TALK.exists():
+    if not PROCESS.seed_talk.exists():
         pytest.skip("seed text not available")
-    talk = paths.SEED_TALK.read_text(encoding="utf-8")
+    talk = PROCESS.seed_talk.read_text(encoding="utf-8")
     keys = {entry.key for entry in library.entries}
     for author, year in cited_in_talk.items():
         assert author in talk and year in talk, f"{author} {year}: not in the talk, fix the list"

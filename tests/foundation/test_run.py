@@ -13,8 +13,9 @@ pytestmark = pytest.mark.slow  # each test starts a kernel
 
 
 @pytest.fixture
-def build(tmp_build):
-    return tmp_build
+def build(tmp_paths):
+    """A temporary build/, exported to the runner (its ``main`` reads the environment)."""
+    return tmp_paths.build
 
 
 def notebook(path, body: str):
@@ -72,7 +73,8 @@ def test_parameters_are_refused_before_a_kernel_starts(build, tmp_path, capsys):
 def test_printed_staging_paths_are_written_as_build_paths(build, tmp_path):
     """A cell that shows where it saved (a staging path) must not tie the notebook's bytes to
     the folder it was built in: an unzipped deposit archive rebuilds it elsewhere."""
-    nb = notebook(tmp_path / "nb.ipynb", "from analysis import paths\npaths.output_dir('tables')")
+    nb = notebook(tmp_path / "nb.ipynb",
+                  "from analysis.paths import PROCESS\nPROCESS.output_dir('tables')")
     assert run.main([str(nb), "--name", "where"]) == 0
     shown = json.loads((build / "notebooks" / "where.ipynb").read_text())["cells"][-1]
     text = "".join(shown["outputs"][0]["data"]["text/plain"])

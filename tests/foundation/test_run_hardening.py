@@ -10,15 +10,18 @@ import subprocess
 import pytest
 from test_run import notebook
 
-from analysis import fileio, paths
-from analysis.pipeline import run
+from analysis import fileio
+from analysis.paths import PROCESS
+from analysis.pipeline import run, runrecord
+from analysis.pipeline.runrecord import RunRecord, TracedFile
 
 
 @pytest.fixture
-def build(tmp_build):
-    (tmp_build / ".work").mkdir(parents=True)
-    (tmp_build / "keep.txt").write_text("an earlier good output", encoding="utf-8")
-    return tmp_build
+def build(tmp_paths):
+    """A temporary build/ (exported to the runner) holding an earlier output and a folder."""
+    (tmp_paths.build / ".work").mkdir(parents=True)
+    (tmp_paths.build / "keep.txt").write_text("an earlier good output", encoding="utf-8")
+    return tmp_paths.build
 
 
 def untouched(build, tmp_path) -> bool:
@@ -77,7 +80,7 @@ def test_input_names_are_written_so_make_reads_each_as_one_file_and_runs_nothing
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "build" / "runs").mkdir(parents=True)
     (tmp_path / "build" / "runs" / "demo.json").write_text("{}", encoding="utf-8")
-    deps = run._deps_text("demo", [{"path": name} for name in odd])
+    deps = run._deps_text("demo", odd)
     (tmp_path / "Makefile").write_text(
         "BUILD := build\ninclude demo.d\n$(BUILD)/notebooks/demo.ipynb:\n\tmkdir -p $(@D) && "
         "touch $@\n", encoding="utf-8")
@@ -92,7 +95,24 @@ def test_input_names_are_written_so_make_reads_each_as_one_file_and_runs_nothing
 
 def test_a_file_name_make_cannot_spell_fails_the_run_before_anything_moves():
     with pytest.raises(run.CompendiumError, match="cannot be written into a make rule"):
-        run._deps_text("demo", [{"path": "data/a:b.csv"}])
+        run._deps_text("demo", ["data/a:b.csv"])
+
+
+def test_a_rerun_deletes_what_it_no_longer_writes_and_a_damaged_record_stops_nothing(
+        tmp_paths):
+    stale, kept = tmp_paths.figures / "old.png", tmp_paths.figures / "new.png"
+    stale.parent.mkdir(parents=True)
+    for file in (stale, kept):
+        file.write_bytes(b"png")
+    outputs = tuple(TracedFile(tmp_paths.relative(f), "0" * 64, "output") for f in (stale, kept))
+    previous = tmp_paths.runs / "demo.json"
+    runrecord.write(previous, RunRecord("demo", "notebooks/n.ipynb", {},
+                                        "build/notebooks/demo.ipynb", (), outputs))
+    run._remove_stale(previous, outputs[1:], tmp_paths)
+    assert not stale.exists() and kept.exists()
+    previous.write_text('{"name": "demo", "outp', encoding="utf-8")  # truncated by hand
+    run._remove_stale(previous, (), tmp_paths)
+    assert kept.exists()
 
 
 def test_the_work_folder_of_a_killed_process_is_swept_by_the_next_run(build):
@@ -139,7 +159,7 @@ def test_a_killed_kernel_names_the_cell_and_keeps_the_partial_notebook(build, tm
 
 
 def test_the_run_name_pattern_is_the_one_build_yml_is_validated_with():
-    schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(PROCESS.config_schema.read_text(encoding="utf-8"))
     pattern = schema["properties"]["runs"]["items"]["properties"]["name"]["pattern"]
     assert pattern in _error_for("../x")
 

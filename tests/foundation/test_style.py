@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from analysis import paths
+from analysis.paths import PROCESS
 
 
 def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"],
-                            cwd=paths.ROOT, capture_output=True, text=True)
+                            cwd=PROCESS.root, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import paths, yamlfile
+from analysis import yamlfile
 from analysis.errors import ConfigError
 from analysis.literature import openalex
 from analysis.pipeline import makedeps
@@ -63,17 +63,18 @@ def test_a_broken_queries_file_is_a_located_error_not_a_traceback(tmp_path, text
 
 
 def test_verify_parses_the_yaml_resources_it_checksums(scratch_data):
+    paths = scratch_data.paths
     import json
 
     from analysis import datapackage
     from analysis.fileio import sha256_file
 
-    queries = paths.DATA / "queries.yml"
+    queries = paths.data / "queries.yml"
     queries.write_text("a: 1\na: 2\n", encoding="utf-8")
     descriptor = {"name": "scratch", "resources": [{
         "name": "queries", "path": "queries.yml", "profile": "data-resource",
         "sources": [{"title": "ours", "path": "https://example.org"}],
         "licenses": [{"name": "CC0-1.0"}], "hash": f"sha256:{sha256_file(queries)}"}]}
-    paths.DATAPACKAGE.write_text(json.dumps(descriptor), encoding="utf-8")
-    (problem,) = datapackage.verify_all()
+    paths.datapackage.write_text(json.dumps(descriptor), encoding="utf-8")
+    (problem,) = datapackage.verify_all(paths=paths)
     assert "queries.yml, line 2, column 1: key 'a' appears twice" in problem

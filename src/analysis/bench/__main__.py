@@ -9,8 +9,9 @@ import pkgutil
 import sys
 
 import analysis.bench as bench_pkg
-from analysis import paths
+from analysis import cli
 from analysis.fileio import write_text
+from analysis.paths import Paths
 
 
 def sections() -> list[str]:
@@ -18,16 +19,18 @@ def sections() -> list[str]:
                   if not m.name.startswith("_"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench")
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("names", nargs="*", help=f"sections to run (default: all of {sections()})")
-    args = parser.parse_args(argv)
-    results = json.loads(paths.BENCH.read_text()) if paths.BENCH.exists() else {}
+
+
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    results = json.loads(paths.bench.read_text()) if paths.bench.exists() else {}
     for name in args.names or sections():
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
-        results[name] = importlib.import_module(f"analysis.bench.{name}").run()
-    write_text(paths.BENCH, json.dumps(results, indent=2, sort_keys=True) + "\n")
-    print(f"wrote {paths.BENCH}")
+        results[name] = importlib.import_module(f"analysis.bench.{name}").run(paths=paths)
+    write_text(paths.bench, json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {paths.bench}")
     return 0
 
 

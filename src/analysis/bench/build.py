@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis import paths
-from analysis.pipeline.workspace import clean_env, copy_project, make
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline.workspace import clean_env, copy_project, installed_venv, make
 
 NOOP_REPEATS = 5
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -55,28 +55,28 @@ def _run(*cmd: str, cwd: Path | None = None, env: dict | None = None) -> None:
                            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
-def _uv_version() -> str:
+def _uv_version(paths: Paths) -> str:
     """The uv the Makefile pins (one place: the Makefile's UV_VERSION)."""
-    for line in (paths.ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+    for line in (paths.root / "Makefile").read_text(encoding="utf-8").splitlines():
         if line.startswith("UV_VERSION :="):
             return line.split(":=", 1)[1].strip()
     raise RuntimeError("Makefile: no 'UV_VERSION :=' line")
 
 
-def setup_seconds(tmp: Path) -> dict:
+def setup_seconds(tmp: Path, *, paths: Paths = PROCESS) -> dict:
     """Fresh venv + install from requirements.lock: with uv (as `make env` does) and with pip."""
     def with_uv() -> None:
         venv = tmp / "venv-uv"
         _run(sys.executable, "-m", "venv", str(venv))
-        _run(str(venv / "bin/python"), "-m", "pip", "install", "-q", f"uv=={_uv_version()}")
+        _run(str(venv / "bin/python"), "-m", "pip", "install", "-q", f"uv=={_uv_version(paths)}")
         _run(str(venv / "bin/uv"), "pip", "sync", "-q", "--compile-bytecode", "--python",
-             str(venv / "bin/python"), "--require-hashes", str(paths.LOCK))
+             str(venv / "bin/python"), "--require-hashes", str(paths.lock))
 
     def with_pip() -> None:
         venv = tmp / "venv-pip"
         _run(sys.executable, "-m", "venv", str(venv))
         _run(str(venv / "bin/python"), "-m", "pip", "install", "-q", "--require-hashes", "-r",
-             str(paths.LOCK))
+             str(paths.lock))
 
     uv, pip = _timed(with_uv), _timed(with_pip)
     return {"uv_seconds": uv, "pip_seconds": pip, "pip_over_uv": round(pip / uv, 2),
@@ -84,10 +84,10 @@ def setup_seconds(tmp: Path) -> dict:
                     "--compile-bytecode as `make env` does)"}
 
 
-def floor_seconds(project: Path) -> list[float]:
+def floor_seconds(project: Path, *, paths: Paths = PROCESS) -> list[float]:
     """Wall time of the runner process executing the floor notebook, as make would call it."""
-    env = clean_env(project) | {"ANALYSIS_BUILD_DIR": str(project / "build")}
-    command = [str(paths.ROOT / ".venv/bin/python"), "-m", "analysis.pipeline.run",
+    env = clean_env(project, paths=paths) | {"ANALYSIS_BUILD_DIR": str(project / "build")}
+    command = [str(installed_venv(paths=paths) / "bin/python"), "-m", "analysis.pipeline.run",
                str(FLOOR_NOTEBOOK), "--name", "bench_floor", "-p", "lang", "en"]
     return [_timed(_run, *command, cwd=project, env=env) for _ in range(REPEATS)]
 
@@ -102,15 +102,15 @@ def _artifact_hashes(project: Path) -> dict[str, str]:
     return {a["path"]: a["sha256"] for a in manifest["artifacts"]}
 
 
-def _clean_build(project: Path, *flags: str) -> dict:
-    make(project, "clean")
-    wall = _timed(make, project, *flags, "all")
+def _clean_build(project: Path, *flags: str, paths: Paths) -> dict:
+    make(project, "clean", paths=paths)
+    wall = _timed(make, project, *flags, "all", paths=paths)
     return {"wall": wall, "runs": _timings(project), "hashes": _artifact_hashes(project)}
 
 
-def _builds(project: Path, *flags: str) -> dict:
+def _builds(project: Path, *flags: str, paths: Paths) -> dict:
     """REPEATS clean builds: median wall time, per-run medians, and whether all were identical."""
-    builds = [_clean_build(project, *flags) for _ in range(REPEATS)]
+    builds = [_clean_build(project, *flags, paths=paths) for _ in range(REPEATS)]
     names = sorted(builds[0]["runs"])
     return {
         "wall_seconds": _median([b["wall"] for b in builds]),
@@ -122,13 +122,13 @@ def _builds(project: Path, *flags: str) -> dict:
     }
 
 
-def fresh_clone_seconds(tmp: Path, project: Path) -> dict:
+def fresh_clone_seconds(tmp: Path, project: Path, *, paths: Paths = PROCESS) -> dict:
     """`make all` (environment included) and `make test` in a fresh clone, as CI runs them."""
     all_s, test_s = [], []
     for i in range(FRESH_REPEATS):
         clone = tmp / f"fresh-{i}" / "compendium"
         _run("git", "clone", "-q", str(project), str(clone))
-        env = clean_env(clone)
+        env = clean_env(clone, paths=paths)
         all_s.append(_timed(_run, "make", "all", cwd=clone, env=env))
         test_s.append(_timed(_run, "make", "test", cwd=clone, env=env))
     return {"repeats": FRESH_REPEATS,
@@ -157,16 +157,17 @@ def _verdicts(measured: dict) -> dict:
             for key, target in TARGETS.items() if key in measured}
 
 
-def run() -> dict:
+def run(*, paths: Paths = PROCESS) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
         tmp = Path(tmp_name)
-        project = copy_project(tmp / "project")
-        floor = floor_seconds(project)
-        sequential = _builds(project)
-        noop = [_timed(make, project, "all") for _ in range(NOOP_REPEATS)]
-        parallel = _builds(project, "-j2")
-        fresh = None if os.environ.get("BENCH_SKIP_FRESH") else fresh_clone_seconds(tmp, project)
-        setup = None if os.environ.get("BENCH_SKIP_SETUP") else setup_seconds(tmp)
+        project = copy_project(tmp / "project", paths=paths)
+        floor = floor_seconds(project, paths=paths)
+        sequential = _builds(project, paths=paths)
+        noop = [_timed(make, project, "all", paths=paths) for _ in range(NOOP_REPEATS)]
+        parallel = _builds(project, "-j2", paths=paths)
+        fresh = (None if os.environ.get("BENCH_SKIP_FRESH")
+                 else fresh_clone_seconds(tmp, project, paths=paths))
+        setup = None if os.environ.get("BENCH_SKIP_SETUP") else setup_seconds(tmp, paths=paths)
     measured = _ratios(sequential, parallel, _median(floor), fresh)
     measured["noop_seconds"] = _median(noop)
     return {
@@ -182,5 +183,5 @@ def run() -> dict:
         "parallel_j2": {k: v for k, v in parallel.items() if k != "hashes"},
         "fresh_clone": fresh,
         "setup": setup,
-        "config": paths.relative(paths.CONFIG),
+        "config": paths.relative(paths.config),
     }

@@ -36,6 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from analysis import bench, cli
+from analysis.paths import PROCESS, Paths
+
 SIZES = (10_000, 100_000, 1_000_000)
 REPEATS = 3
 SINGLE_RUN_SIZES = frozenset({30_000, 1_000_000})  # the slow caps and the largest files
@@ -68,72 +71,79 @@ def _year(i: int) -> int:
 # --- generators: one synthetic record per call, written to an open text file -------------------
 
 
+def _records(out: IO[str], n: int, record: Callable[[int], str], header: str = "",
+             footer: str = "") -> None:
+    """An export of ``n`` records: ``header``, ``record(0)`` ... ``record(n - 1)``, ``footer``."""
+    out.write(header)
+    out.writelines(record(i) for i in range(n))
+    out.write(footer)
+
+
 def _wos_tagged(out: IO[str], n: int) -> None:
-    out.write("\ufeffFN Clarivate Analytics Web of Science\nVR 1.0\n")
-    for i in range(n):
-        out.write(
-            f"PT J\nAU Author{i}, A\n   Second, B\nAF Author{i}, Anna\n   Second, Ben\n"
+    _records(out, n, _wos_tagged_record, "\ufeffFN Clarivate Analytics Web of Science\nVR 1.0\n",
+             "EF\n")
+
+
+def _wos_tagged_record(i: int) -> str:
+    return (f"PT J\nAU Author{i}, A\n   Second, B\nAF Author{i}, Anna\n   Second, Ben\n"
             f"TI Synthetic title number {i} about smart cities and urban governance, with a\n"
             f"   title long enough to wrap\nSO SYNTHETIC JOURNAL {i % 500}\nLA English\n"
             f"DT Article\nDE smart city; governance\nAB {_ABSTRACT}\n"
             f"WC Urban Studies; Regional & Urban Planning\nSC Urban Studies\nPY {_year(i)}\n"
-            f"VL {i % 90}\nDI 10.9999/bench.{i}\nUT WOS:{i:015d}\nER\n\n"
-        )
-    out.write("EF\n")
+            f"VL {i % 90}\nDI 10.9999/bench.{i}\nUT WOS:{i:015d}\nER\n\n")
 
 
 def _wos_tab(out: IO[str], n: int) -> None:
-    out.write("\ufeff" + "\t".join(_WOS_TAGS) + "\n")
-    position = {tag: k for k, tag in enumerate(_WOS_TAGS)}
-    for i in range(n):
-        cells = [""] * len(_WOS_TAGS)
-        for tag, value in (
-            ("PT", "J"), ("AU", f"Author{i}, A; Second, B"),
-            ("TI", f"Synthetic title number {i} about smart cities and urban governance"),
-            ("SO", f"SYNTHETIC JOURNAL {i % 500}"), ("DT", "Article"), ("AB", _ABSTRACT),
-            ("WC", "Urban Studies; Regional & Urban Planning"), ("PY", str(_year(i))),
-            ("DI", f"10.9999/bench.{i}"), ("UT", f"WOS:{i:015d}"),
-        ):
-            cells[position[tag]] = value
-        out.write("\t".join(cells) + "\t\n")
+    _records(out, n, _wos_tab_record, "\ufeff" + "\t".join(_WOS_TAGS) + "\n")
+
+
+def _wos_tab_record(i: int) -> str:
+    cells = dict.fromkeys(_WOS_TAGS, "") | {
+        "PT": "J", "AU": f"Author{i}, A; Second, B",
+        "TI": f"Synthetic title number {i} about smart cities and urban governance",
+        "SO": f"SYNTHETIC JOURNAL {i % 500}", "DT": "Article", "AB": _ABSTRACT,
+        "WC": "Urban Studies; Regional & Urban Planning", "PY": str(_year(i)),
+        "DI": f"10.9999/bench.{i}", "UT": f"WOS:{i:015d}"}
+    return "\t".join(cells.values()) + "\t\n"
 
 
 def _scopus_csv(out: IO[str], n: int) -> None:
-    out.write("\ufeff" + _SCOPUS_HEADER)
-    for i in range(n):
-        out.write(
-            f'"Author{i} A.; Second B.","Author{i}, Anna (1); Second, Ben (2)","{i};2",'
+    _records(out, n, _scopus_record, "\ufeff" + _SCOPUS_HEADER)
+
+
+def _scopus_record(i: int) -> str:
+    return (f'"Author{i} A.; Second B.","Author{i}, Anna (1); Second, Ben (2)","{i};2",'
             f'"Synthetic title number {i} about smart cities, urban governance",{_year(i)},'
             f'"Synthetic Journal {i % 500}",{i % 90},1,,1,20,20,{i % 7},10.9999/bench.{i},'
             f'"https://www.scopus.com/inward/record.uri?eid=2-s2.0-{i}","{_ABSTRACT}",'
             f'"smart city; governance","Smart city; Urban planning",Article,Final,,Scopus,'
-            f"2-s2.0-{i}\n"
-        )
+            f"2-s2.0-{i}\n")
 
 
 def _ris(out: IO[str], n: int) -> None:
-    for i in range(n):
-        out.write(
-            f"TY  - JOUR\nAU  - Author{i}, Anna\nAU  - Second, Ben\n"
+    _records(out, n, _ris_record)
+
+
+def _ris_record(i: int) -> str:
+    return (f"TY  - JOUR\nAU  - Author{i}, Anna\nAU  - Second, Ben\n"
             f"TI  - Synthetic title number {i} about smart cities and urban governance\n"
             f"T2  - Synthetic Journal {i % 500}\nPY  - {_year(i)}\nVL  - {i % 90}\n"
             f"DO  - 10.9999/bench.{i}\nAB  - {_ABSTRACT}\nKW  - smart city\nKW  - governance\n"
-            f"DB  - Scopus\nER  - \n\n"
-        )
+            f"DB  - Scopus\nER  - \n\n")
 
 
 def _bibtex(out: IO[str], n: int) -> None:
-    out.write("Scopus\nEXPORT DATE: synthetic\n\n")
-    for i in range(n):
-        out.write(
-            f"@ARTICLE{{Author{i},\n\tauthor = {{Author{i}, Anna and Second, Ben}},\n"
+    _records(out, n, _bibtex_record, "Scopus\nEXPORT DATE: synthetic\n\n")
+
+
+def _bibtex_record(i: int) -> str:
+    return (f"@ARTICLE{{Author{i},\n\tauthor = {{Author{i}, Anna and Second, Ben}},\n"
             f"\ttitle = {{Synthetic title number {i} about smart cities and {{urban}} "
             f"governance}},\n\tyear = {{{_year(i)}}},\n"
             f"\tjournal = {{Synthetic Journal {i % 500}}},\n\tvolume = {{{i % 90}}},\n"
             f"\tdoi = {{10.9999/bench.{i}}},\n\tabstract = {{{_ABSTRACT}}},\n"
             f"\tauthor_keywords = {{smart city; governance}},\n\ttype = {{Article}},\n"
-            f"\tsource = {{Scopus}}\n}}\n\n"
-        )
+            f"\tsource = {{Scopus}}\n}}\n\n")
 
 
 def _openalex_work(i: int) -> str:
@@ -147,8 +157,7 @@ def _openalex_work(i: int) -> str:
 
 
 def _openalex_jsonl(out: IO[str], n: int) -> None:
-    for i in range(n):
-        out.write(_openalex_work(i) + "\n")
+    _records(out, n, lambda i: _openalex_work(i) + "\n")
 
 
 def _openalex_json(out: IO[str], n: int) -> None:
@@ -294,8 +303,8 @@ def _bibtex_side_by_side(rows: list[dict]) -> dict[str, object]:
     }
 
 
-def run() -> dict:
-    started, load_before = time.perf_counter(), os.getloadavg()
+def run(*, paths: Paths = PROCESS) -> dict:
+    conditions = bench.Conditions()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-importers-") as folder:
         for case in CASES:
@@ -310,25 +319,15 @@ def run() -> dict:
         "rows": rows,
         "targets": _verdicts(rows),
         "bibtex_fast_vs_full": _bibtex_side_by_side(rows),
-        "total_seconds": round(time.perf_counter() - started, 1),
-        # the machine is shared: a load average above its core count slows wall-clock rates
-        "load_average_1min_before_after": [round(load_before[0], 2),
-                                           round(os.getloadavg()[0], 2)],
-        "cpu_count": os.cpu_count(),
+        **conditions.report(),
     }
 
 
-def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="importer benchmark (worker mode: --measure)")
-    parser.add_argument("--measure", nargs=3, metavar=("PATH", "FORMAT", "ENGINE"))
-    args = parser.parse_args(argv)
-    if args.measure:
-        path, fmt, engine = args.measure
-        print(json.dumps(measure(Path(path), fmt, engine)))
-    else:
-        print(json.dumps(run(), indent=2))
-    return 0
+@cli.command(bench.worker_option("PATH", "FORMAT", "ENGINE"))
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    return bench.run_alone(args, paths, run,
+                           lambda path, fmt, engine: measure(Path(path), fmt, engine))
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    raise SystemExit(main())

@@ -8,21 +8,23 @@ pays once. Executing the notebooks is not part of it (that is the runner's bench
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from analysis import paths
+from analysis import bench, cli
+from analysis.paths import PROCESS, Paths
 
 REPEATS = 5
 TARGET_S = 2.0
 
 
-def run() -> dict:
-    if not paths.MANIFEST.exists():
-        return {"skipped": f"{paths.relative(paths.MANIFEST)} missing: run `make all` first"}
+def run(*, paths: Paths = PROCESS) -> dict:
+    if not paths.manifest.exists():
+        return {"skipped": f"{paths.relative(paths.manifest)} missing: run `make all` first"}
     started = time.perf_counter()
     cold_import = "analysis.site.build" not in sys.modules
     from analysis.site.build import build_site
@@ -57,7 +59,10 @@ def run() -> dict:
     }
 
 
-if __name__ == "__main__":
-    import json
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    return bench.run_alone(args, paths, run)
 
-    print(json.dumps(run(), indent=2))
+
+if __name__ == "__main__":
+    raise SystemExit(main())

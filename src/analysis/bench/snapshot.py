@@ -37,6 +37,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from analysis import bench, cli
+from analysis.paths import PROCESS, Paths
+
 WORKS = int(os.environ.get("ANALYSIS_BENCH_SNAPSHOT_WORKS", "2000000"))
 PER_PART = 250_000
 DAYS = ("2025-12-01", "2026-02-17", "2026-04-30", "2026-06-24")
@@ -219,8 +222,8 @@ def _row(engine: str, sizes: dict, measured: dict, mb: float) -> dict[str, objec
     return row
 
 
-def run() -> dict:
-    started, load_before = time.perf_counter(), os.getloadavg()
+def run(*, paths: Paths = PROCESS) -> dict:
+    conditions = bench.Conditions()
     rows, bounded = [], {}
     with tempfile.TemporaryDirectory(prefix="bench-snapshot-") as folder:
         root = Path(folder)
@@ -258,24 +261,15 @@ def run() -> dict:
         "generated": sizes, "rows": rows, "memory_bounded": bounded,
         "target": {"duckdb_parquet_over_python_jsonl": round(speedup, 1),
                    "required": TARGET_SPEEDUP, "met": speedup >= TARGET_SPEEDUP},
-        "total_seconds": round(time.perf_counter() - started, 1),
-        "load_average_1min_before_after": [round(load_before[0], 2),
-                                           round(os.getloadavg()[0], 2)],
-        "cpu_count": os.cpu_count(),
+        **conditions.report(),
     }
 
 
-def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="snapshot benchmark (worker mode: --measure)")
-    parser.add_argument("--measure", nargs=3, metavar=("ENGINE", "ROOT", "OUT"))
-    args = parser.parse_args(argv)
-    if args.measure:
-        engine, root, out = args.measure
-        print(json.dumps(measure(engine, Path(root), Path(out))))
-    else:
-        print(json.dumps(run(), indent=2))
-    return 0
+@cli.command(bench.worker_option("ENGINE", "ROOT", "OUT"))
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    return bench.run_alone(args, paths, run,
+                           lambda engine, root, out: measure(engine, Path(root), Path(out)))
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    raise SystemExit(main())

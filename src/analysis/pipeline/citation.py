@@ -11,16 +11,18 @@ be installed beside this lock (see that folder's README).
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from analysis import paths
-from analysis.errors import CompendiumError, reports_errors
+from analysis import cli
+from analysis._startup import skip_unused_imports
+from analysis.errors import CompendiumError
+from analysis.paths import PROCESS, Paths
 
 SCHEMA = Path(__file__).parent / "schemas" / "cff-1.2.0.schema.json"
 
@@ -38,9 +40,9 @@ _TextDates.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def load(path: Path | None = None) -> dict[str, Any]:
+def load(path: Path | None = None, *, paths: Paths = PROCESS) -> dict[str, Any]:
     """Parse CITATION.cff (YAML) into a mapping; a YAML error names the line."""
-    path = Path(path or paths.CITATION)
+    path = Path(path or paths.citation)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDates)  # noqa: S506
     except FileNotFoundError:
@@ -56,7 +58,7 @@ def load(path: Path | None = None) -> dict[str, Any]:
 
 def validate(data: dict[str, Any], path: Path | str = "CITATION.cff") -> None:
     """Raise CitationError naming the first failing field (by its YAML path) and why."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.datapackage
+    skip_unused_imports()
     import jsonschema
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -69,33 +71,33 @@ def validate(data: dict[str, Any], path: Path | str = "CITATION.cff") -> None:
                             f"(CFF 1.2.0; {len(errors)} problem(s) in all)")
 
 
-def project() -> dict[str, Any]:
+def project(*, paths: Paths = PROCESS) -> dict[str, Any]:
     """The [project] table of pyproject.toml."""
-    return tomllib.loads(paths.PYPROJECT.read_text(encoding="utf-8"))["project"]
+    return tomllib.loads(paths.pyproject.read_text(encoding="utf-8"))["project"]
 
 
-def package() -> tuple[str, str]:
+def package(*, paths: Paths = PROCESS) -> tuple[str, str]:
     """(name, version) of the package, from pyproject.toml: the archive's name and version."""
-    meta = project()
+    meta = project(paths=paths)
     return meta["name"], meta["version"]
 
 
-def checked(path: Path | None = None) -> dict[str, Any]:
+def checked(path: Path | None = None, *, paths: Paths = PROCESS) -> dict[str, Any]:
     """CITATION.cff parsed, valid, and of the package's version; else CitationError."""
-    path = Path(path or paths.CITATION)
+    path = Path(path or paths.citation)
     data = load(path)
     validate(data, paths.relative(path))
-    _, version = package()
+    _, version = package(paths=paths)
     if str(data.get("version")) != version:
         raise CitationError(f"{paths.relative(path)}, field version: {data.get('version')!r}, "
                             f"but pyproject.toml says {version!r} (they must match)")
     return data
 
 
-@reports_errors
-def main() -> int:
-    data = checked()
-    print(f"{paths.relative(paths.CITATION)}: valid CFF {data['cff-version']}, "
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    data = checked(paths=paths)
+    print(f"{paths.relative(paths.citation)}: valid CFF {data['cff-version']}, "
           f"version {data['version']}")
     return 0
 

@@ -40,6 +40,7 @@ false).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -48,9 +49,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
-from analysis.errors import reports_errors
+from analysis import cli
 from analysis.fileio import sha256_file, write_text
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline import citation, runrecord
 from analysis.pipeline.runrecord import RunRecord, TracedFile
 
@@ -69,9 +70,10 @@ def iso_date(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def locked_packages(lock: Path | None = None) -> list[tuple[str, str]]:
+def locked_packages(lock: Path | None = None, *, paths: Paths = PROCESS
+                    ) -> list[tuple[str, str]]:
     """(name, version) of every pin in requirements.lock, in the lock's order."""
-    text = Path(lock or paths.LOCK).read_text(encoding="utf-8")
+    text = Path(lock or paths.lock).read_text(encoding="utf-8")
     return [(m[1], m[2]) for line in text.splitlines() if (m := _PIN.match(line))]
 
 
@@ -201,7 +203,7 @@ def _data_files(b: _Builder, package: dict) -> list[dict[str, str]]:
     return refs
 
 
-def _software(b: _Builder) -> tuple[dict[str, str], list[dict[str, str]]]:
+def _software(b: _Builder, paths: Paths) -> tuple[dict[str, str], list[dict[str, str]]]:
     """(Python, [Python and every locked package]) as entities with their versions."""
     version = platform.python_version()
     release = f"https://www.python.org/downloads/release/python-{version.replace('.', '')}/"
@@ -209,7 +211,7 @@ def _software(b: _Builder) -> tuple[dict[str, str], list[dict[str, str]]]:
                                 "name": "Python", "version": version,
                                 "url": "https://www.python.org/"})
     refs = [python]
-    for name, pinned in locked_packages():
+    for name, pinned in locked_packages(paths=paths):
         refs.append(b.entity(f"https://pypi.org/project/{name}/{pinned}/",
                              {"@type": "SoftwareApplication", "name": name, "version": pinned,
                               "url": f"https://pypi.org/project/{name}/"}))
@@ -224,7 +226,8 @@ def _input(b: _Builder, item: TracedFile) -> dict[str, str]:
     return b.file(item.path, {"sha256": item.sha256})
 
 
-def _action(b: _Builder, run: RunRecord, instrument: dict[str, str]) -> dict[str, str]:
+def _action(b: _Builder, run: RunRecord, instrument: dict[str, str], paths: Paths
+            ) -> dict[str, str]:
     """One notebook run as a CreateAction: instrument, object (inputs, parameters), result."""
     params = [b.entity(f"#run-{run.name}-parameter-{key}",
                        {"@type": "PropertyValue", "name": key,
@@ -233,12 +236,11 @@ def _action(b: _Builder, run: RunRecord, instrument: dict[str, str]) -> dict[str
               for key, value in sorted(run.parameters.items())]
     results = [b.file(out.path, {"sha256": out.sha256, **_artifact_props(out)})
                for out in run.outputs]
-    executed = paths.BUILD / run.executed.removeprefix("build/")
     results.append(b.file(run.executed, {"name": f"Executed notebook of run {run.name}",
-                                         "sha256": sha256_file(executed)}))
-    for out in [*run.outputs, TracedFile(run.executed, "")]:
-        file = paths.BUILD / out.path.removeprefix("build/")
-        b.crate.get(out.path).setdefault("contentSize", str(file.stat().st_size))
+                                         "sha256": sha256_file(paths.absolute(run.executed))}))
+    for rel in [*(out.path for out in run.outputs), run.executed]:
+        size = paths.absolute(rel).stat().st_size
+        b.crate.get(rel).setdefault("contentSize", str(size))
     shown = ", ".join(f"{k}={v!r}" for k, v in sorted(run.parameters.items())) or "none"
     props = {"@type": "CreateAction", "name": f"Run {run.name}",
              "description": f"Execution of {run.notebook} with papermill (python -m "
@@ -258,37 +260,38 @@ def _artifact_props(out: TracedFile) -> dict[str, str]:
 
 
 def _notebooks(b: _Builder, runs: list[RunRecord], software: list[dict], python: dict,
-               version: str) -> dict[str, dict[str, str]]:
+               version: str, paths: Paths) -> dict[str, dict[str, str]]:
     refs = {}
     for notebook in sorted({run.notebook for run in runs}):
         refs[notebook] = b.file(notebook, {
             "@type": ["File", "SoftwareSourceCode"], "name": Path(notebook).stem,
             "programmingLanguage": python, "version": version,
             "softwareRequirements": software,
-            "sha256": sha256_file(paths.ROOT / notebook)})
+            "sha256": sha256_file(paths.absolute(notebook))})
     return refs
 
 
-def build_crate(epoch: int | None = None) -> dict:
+def build_crate(epoch: int | None = None, *, paths: Paths = PROCESS) -> dict:
     """The crate as a JSON-LD dict, from the run records, CITATION.cff and the data package."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) if epoch is None else epoch
-    cff = citation.load()
-    runs = runrecord.configured()
-    package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    cff = citation.load(paths=paths)
+    runs = runrecord.configured(paths=paths)
+    package = json.loads(paths.datapackage.read_text(encoding="utf-8"))
     b = _Builder()
     root = b.crate.root_dataset
-    python, software = _software(b)
+    python, software = _software(b, paths)
     data = _data_files(b, package)
-    notebooks = _notebooks(b, runs, software, python, str(cff.get("version", "")))
-    actions = [_action(b, run, notebooks[run.notebook]) for run in runs]
-    extra = [b.file(rel, {"sha256": sha256_file(paths.ROOT / rel)})
+    notebooks = _notebooks(b, runs, software, python, str(cff.get("version", "")), paths)
+    actions = [_action(b, run, notebooks[run.notebook], paths) for run in runs]
+    extra = [b.file(rel, {"sha256": sha256_file(paths.absolute(rel))})
              for rel in ("requirements.lock", "CITATION.cff", "LICENSE", "DATA-LICENSE.md")
-             if (paths.ROOT / rel).is_file()]
-    extra.append(b.file(paths.relative(paths.MANIFEST),
-                        {"name": "Build manifest", "sha256": sha256_file(paths.MANIFEST)}))
+             if paths.absolute(rel).is_file()]
+    extra.append(b.file(paths.relative(paths.manifest),
+                        {"name": "Build manifest", "sha256": sha256_file(paths.manifest)}))
     licence = str(cff.get("license", "not available"))
     for key, value in {
-        "name": cff["title"], "description": citation.project().get("description", ""),
+        "name": cff["title"],
+        "description": citation.project(paths=paths).get("description", ""),
         "version": str(cff.get("version", "")), "datePublished": iso_date(epoch),
         "keywords": list(cff.get("keywords", [])),
         "author": _single([_person_or_org(b, a)
@@ -317,12 +320,12 @@ def dumps(crate: dict) -> str:
     return json.dumps(crate, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-@reports_errors
-def main() -> int:
-    crate = build_crate()
-    write_text(paths.CRATE, dumps(crate))
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    crate = build_crate(paths=paths)
+    write_text(paths.crate, dumps(crate))
     actions = sum(1 for e in crate["@graph"] if e.get("@type") == "CreateAction")
-    print(f"wrote {paths.relative(paths.CRATE)}: {len(crate['@graph'])} entities, "
+    print(f"wrote {paths.relative(paths.crate)}: {len(crate['@graph'])} entities, "
           f"{actions} runs")
     return 0
 

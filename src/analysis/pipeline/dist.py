@@ -26,9 +26,9 @@ or whose version is not pyproject.toml's.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
-import json
 import os
 import re
 import subprocess
@@ -38,10 +38,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis import paths
-from analysis.errors import CompendiumError, reports_errors
+from analysis import cli
+from analysis.errors import CompendiumError
 from analysis.fileio import atomic_path, sha256_file
-from analysis.pipeline import citation, origin
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline import citation, origin, runrecord
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
@@ -60,38 +61,40 @@ class Entry:
     executable: bool = False
 
 
-def _git(*args: str) -> bytes:
+def _git(*args: str, paths: Paths) -> bytes:
     try:
-        return subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True,
+        return subprocess.run(["git", *args], cwd=paths.root, capture_output=True,
                               check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise DistError(f"git {' '.join(args)} failed in {paths.ROOT}: make dist needs the git "
+        raise DistError(f"git {' '.join(args)} failed in {paths.root}: make dist needs the git "
                         f"checkout the build was made from ({exc})") from None
 
 
-def built_commit() -> tuple[str, int]:
+def built_commit(*, paths: Paths = PROCESS) -> tuple[str, int]:
     """(commit, SOURCE_DATE_EPOCH) recorded by the manifest, checked against HEAD and make."""
-    manifest = json.loads(paths.MANIFEST.read_text(encoding="utf-8"))
-    commit, epoch = str(manifest.get("git_commit")), int(manifest.get("source_date_epoch", 0))
+    manifest = runrecord.read_manifest(paths.manifest)
+    commit, epoch = manifest.git_commit, manifest.source_date_epoch
+    shown = paths.relative(paths.manifest)
     if not _COMMIT.match(commit):
-        raise DistError(f"{paths.relative(paths.MANIFEST)}: built from {commit!r}, not from a "
+        raise DistError(f"{shown}: built from {commit!r}, not from a "
                         "clean commit; commit your changes, then run `make dist` again")
-    head = _git("rev-parse", "HEAD").decode().strip()
+    head = _git("rev-parse", "HEAD", paths=paths).decode().strip()
     if head != commit:
-        raise DistError(f"{paths.relative(paths.MANIFEST)}: built from {commit}, but HEAD is "
+        raise DistError(f"{shown}: built from {commit}, but HEAD is "
                         f"{head}; run `make clean && make dist` (figures carry the commit's "
                         "date, so a new commit needs a fresh build)")
     env_epoch = int(os.environ.get("SOURCE_DATE_EPOCH", epoch))
     if env_epoch != epoch:
-        raise DistError(f"{paths.relative(paths.MANIFEST)}: SOURCE_DATE_EPOCH {epoch}, but "
+        raise DistError(f"{shown}: SOURCE_DATE_EPOCH {epoch}, but "
                         f"the environment says {env_epoch}; run `make clean && make dist`")
     return commit, epoch
 
 
-def source_entries(commit: str) -> list[Entry]:
+def source_entries(commit: str, *, paths: Paths = PROCESS) -> list[Entry]:
     """The files of ``git archive`` at ``commit``, with git's executable bit."""
     entries = []
-    with tarfile.open(fileobj=io.BytesIO(_git("archive", "--format=tar", commit))) as tar:
+    tar_bytes = _git("archive", "--format=tar", commit, paths=paths)
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
         for member in tar.getmembers():
             if member.isfile():
                 data = tar.extractfile(member).read()  # type: ignore[union-attr]
@@ -102,19 +105,19 @@ def source_entries(commit: str) -> list[Entry]:
     return entries
 
 
-def build_entries() -> list[Entry]:
+def build_entries(*, paths: Paths = PROCESS) -> list[Entry]:
     """The manifest, every artifact it lists (figures, tables, executed notebooks) and the site.
 
     Artifacts come from the manifest, not from a listing of build/: a file left there by an
     earlier configuration is not part of this build and stays out of the deposit.
     """
-    manifest = json.loads(paths.MANIFEST.read_text(encoding="utf-8"))
-    files = [paths.MANIFEST]
-    files += [paths.BUILD / a["path"].removeprefix("build/") for a in manifest["artifacts"]]
-    files += sorted(p for p in paths.HTML.rglob("*") if p.is_file())  # rendered from it
+    manifest = runrecord.read_manifest(paths.manifest)
+    files = [paths.manifest]
+    files += [paths.absolute(a.path) for a in manifest.artifacts]
+    files += sorted(p for p in paths.html.rglob("*") if p.is_file())  # rendered from it
     missing = [paths.relative(f) for f in files if not f.is_file()]
     if missing:
-        raise DistError(f"{paths.relative(paths.MANIFEST)}: lists {missing[0]}, which does not "
+        raise DistError(f"{paths.relative(paths.manifest)}: lists {missing[0]}, which does not "
                         "exist; run `make all` first")
     return [Entry(paths.relative(f), f.read_bytes()) for f in files]
 
@@ -125,14 +128,15 @@ def sha256sums(entries: list[Entry]) -> Entry:
     return Entry("SHA256SUMS", "".join(lines).encode("utf-8"))
 
 
-def collect(commit: str, epoch: int, name: str, version: str) -> list[Entry]:
+def collect(commit: str, epoch: int, name: str, version: str, *,
+            paths: Paths = PROCESS) -> list[Entry]:
     """Every entry of the archive, SHA256SUMS last; refuses two entries with one name."""
-    if not paths.CRATE.is_file():
-        raise DistError(f"{paths.relative(paths.CRATE)}: missing; run `make all` first")
+    if not paths.crate.is_file():
+        raise DistError(f"{paths.relative(paths.crate)}: missing; run `make all` first")
     info = origin.format_info({"commit": commit, "source_date_epoch": str(epoch),
                                "name": name, "version": version})
-    entries = [*source_entries(commit), *build_entries(),
-               Entry("ro-crate-metadata.json", paths.CRATE.read_bytes()),
+    entries = [*source_entries(commit, paths=paths), *build_entries(paths=paths),
+               Entry("ro-crate-metadata.json", paths.crate.read_bytes()),
                Entry("ARCHIVE-INFO", info.encode("utf-8"))]
     seen: set[str] = set()
     for entry in entries:
@@ -158,19 +162,19 @@ def write_zip(target: Path, entries: list[Entry], epoch: int) -> None:
                              compresslevel=9)
 
 
-def make_dist() -> Path:
+def make_dist(*, paths: Paths = PROCESS) -> Path:
     """Validate, collect and write the archive; return its path."""
-    citation.checked()
-    name, version = citation.package()
-    commit, epoch = built_commit()
-    target = paths.DIST / f"{name}-{version}.zip"
-    write_zip(target, collect(commit, epoch, name, version), epoch)
+    citation.checked(paths=paths)
+    name, version = citation.package(paths=paths)
+    commit, epoch = built_commit(paths=paths)
+    target = paths.dist / f"{name}-{version}.zip"
+    write_zip(target, collect(commit, epoch, name, version, paths=paths), epoch)
     return target
 
 
-@reports_errors
-def main() -> int:
-    target = make_dist()
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    target = make_dist(paths=paths)
     digest = sha256_file(target)
     with zipfile.ZipFile(target) as archive:
         count = len(archive.namelist())

@@ -6,29 +6,31 @@ the exact data files (by sha256) it was computed from, the commit and the packag
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
 import platform
 import subprocess
 from importlib import metadata
+from pathlib import Path
 
-from analysis import paths
-from analysis.errors import CompendiumError, reports_errors
-from analysis.fileio import sha256_file, write_json
-from analysis.pipeline import origin
-from analysis.pipeline.makedeps import load_config
+from analysis import cli
+from analysis.errors import CompendiumError
+from analysis.fileio import sha256_file
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline import origin, runrecord
+from analysis.pipeline.runrecord import Artifact, Manifest, RunRecord, TracedFile
 
 
-def git_commit() -> str:
+def git_commit(*, paths: Paths = PROCESS) -> str:
     """HEAD of the project, with ``-dirty`` when tracked files differ from it.
 
     An unzipped `make dist` archive is no git checkout: its ARCHIVE-INFO names the commit.
     """
-    if info := origin.archive_info():
+    if info := origin.archive_info(paths=paths):
         return info["commit"]
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True,
+        return subprocess.run(["git", *args], cwd=paths.root, capture_output=True, text=True,
                               check=True).stdout.strip()
     try:
         commit = git("rev-parse", "HEAD")
@@ -43,62 +45,49 @@ def package_versions() -> dict[str, str]:
                        for dist in metadata.distributions() if dist.metadata["Name"]))
 
 
-def _artifacts(runs: list[dict]) -> list[dict]:
+def _artifacts(runs: list[RunRecord], paths: Paths) -> list[Artifact]:
     artifacts, owners = [], {}
     for run in runs:
-        for output in run["outputs"]:
-            if output["path"] in owners:
-                raise CompendiumError(f"{output['path']} is written by two runs: "
-                                      f"{owners[output['path']]} and {run['name']}")
-            owners[output["path"]] = run["name"]
-            file = _checked_output(run, output)
-            artifacts.append({"path": output["path"], "sha256": output["sha256"],
-                              "bytes": file.stat().st_size, "run": run["name"],
-                              "notebook": run["notebook"], "parameters": run["parameters"],
-                              "inputs": run["inputs"]})
-        executed = paths.BUILD / run["executed"].removeprefix("build/")
-        artifacts.append({"path": run["executed"], "sha256": sha256_file(executed),
-                          "bytes": executed.stat().st_size, "run": run["name"],
-                          "notebook": run["notebook"], "parameters": run["parameters"],
-                          "inputs": run["inputs"]})
-    return sorted(artifacts, key=lambda a: a["path"])
+        for output in run.outputs:
+            if output.path in owners:
+                raise CompendiumError(f"{output.path} is written by two runs: "
+                                      f"{owners[output.path]} and {run.name}")
+            owners[output.path] = run.name
+            file = _checked_output(run, output, paths)
+            artifacts.append(Artifact(output.path, output.sha256, file.stat().st_size, run))
+        executed = paths.absolute(run.executed)
+        artifacts.append(Artifact(run.executed, sha256_file(executed), executed.stat().st_size,
+                                  run))
+    return sorted(artifacts, key=lambda a: a.path)
 
 
-def _checked_output(run: dict, output: dict):
+def _checked_output(run: RunRecord, output: TracedFile, paths: Paths) -> Path:
     """The artifact's file, if its bytes are those the run recorded; otherwise the run's
     executed notebook is removed, so the next ``make all`` re-runs it, and the step fails."""
-    file = paths.BUILD / output["path"].removeprefix("build/")
+    file = paths.absolute(output.path)
     actual = sha256_file(file) if file.is_file() else "missing"
-    if actual != output["sha256"]:
-        (paths.BUILD / run["executed"].removeprefix("build/")).unlink(missing_ok=True)
-        raise CompendiumError(f"{output['path']}: {'missing' if actual == 'missing' else 'damaged'}"
-                              f" (its sha256 is not the one run {run['name']} recorded); "
-                              f"`make all` will re-run {run['name']}")
+    if actual != output.sha256:
+        paths.absolute(run.executed).unlink(missing_ok=True)
+        raise CompendiumError(f"{output.path}: {'missing' if actual == 'missing' else 'damaged'}"
+                              f" (its sha256 is not the one run {run.name} recorded); "
+                              f"`make all` will re-run {run.name}")
     return file
 
 
-def build_manifest() -> dict:
-    runs = []
-    for run in load_config()["runs"]:
-        record = paths.RUNS / f"{run['name']}.json"
-        if not record.exists():
-            raise CompendiumError(f"{record}: missing; run `make all` first")
-        runs.append(json.loads(record.read_text(encoding="utf-8")))
-    return {
-        "git_commit": git_commit(),
-        "source_date_epoch": int(os.environ.get("SOURCE_DATE_EPOCH", "0")),
-        "python": platform.python_version(),
-        "packages": package_versions(),
-        "runs": runs,
-        "artifacts": _artifacts(runs),
-    }
+def build_manifest(*, paths: Paths = PROCESS) -> Manifest:
+    """The manifest of the build: every configured run's record and every file it made."""
+    runs = runrecord.configured(paths=paths)
+    return Manifest(git_commit=git_commit(paths=paths),
+                    source_date_epoch=int(os.environ.get("SOURCE_DATE_EPOCH", "0")),
+                    python=platform.python_version(), packages=package_versions(),
+                    runs=tuple(runs), artifacts=tuple(_artifacts(runs, paths)))
 
 
-@reports_errors
-def main() -> int:
-    manifest = build_manifest()
-    write_json(paths.MANIFEST, manifest)
-    print(f"wrote {paths.relative(paths.MANIFEST)}: {len(manifest['artifacts'])} artifacts")
+@cli.command()
+def main(args: argparse.Namespace, paths: Paths) -> int:
+    manifest = build_manifest(paths=paths)
+    runrecord.write(paths.manifest, manifest)
+    print(f"wrote {paths.relative(paths.manifest)}: {len(manifest.artifacts)} artifacts")
     return 0
 
 

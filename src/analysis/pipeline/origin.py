@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
 from analysis.errors import CompendiumError, where
+from analysis.paths import PROCESS, Paths
 
 KEYS = ("commit", "source_date_epoch", "name", "version")
 
@@ -21,9 +21,9 @@ def format_info(values: dict[str, str]) -> str:
     return "".join(f"{key}={values[key]}\n" for key in KEYS)
 
 
-def archive_info(path: Path | None = None) -> dict[str, str] | None:
+def archive_info(path: Path | None = None, *, paths: Paths = PROCESS) -> dict[str, str] | None:
     """The recorded values, or None when the tree has no ARCHIVE-INFO (a git checkout)."""
-    path = Path(path or paths.ARCHIVE_INFO)
+    path = Path(path or paths.archive_info)
     if not path.is_file():
         return None
     values = {}

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import ParameterError
+from analysis.textlist import items
 
 _CHOICES = re.compile(r"#\s*one of:\s*(?P<values>.+)$")
 #: ``# one of: the languages in locales/``: the choices are the catalogue's languages.
@@ -37,7 +38,9 @@ def _choices(text: str) -> tuple[str, ...]:
         from analysis import i18n
 
         return i18n.languages()
-    return tuple(v.strip() for v in text.split(","))
+    return tuple(items(text))
+
+
 _RANGE = re.compile(r"#.*\brange:\s*(?P<low>-?[0-9.]+)?\s*\.\.\s*(?P<high>-?[0-9.]+)?")
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -134,9 +137,8 @@ def _coerce_text(param: Parameter, text: str) -> Any:
     if isinstance(default, float):
         return float(text)
     if isinstance(default, list | tuple):
-        items = [item.strip() for item in text.split(",") if item.strip()]
         inner = type(default[0]) if default else str
-        return [inner(item) for item in items]
+        return [inner(item) for item in items(text)]
     return text
 
 

@@ -23,33 +23,37 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis import cli
 from analysis._startup import skip_unused_imports
-from analysis.errors import CompendiumError, ParameterError, reports_errors
-from analysis.fileio import private_folder, read_utf8, write_json, write_text
+from analysis.errors import CompendiumError, ParameterError
+from analysis.fileio import private_folder, read_utf8, write_text
 from analysis.i18n import notebooks as i18n_notebooks
-from analysis.pipeline import parameters, trace
+from analysis.paths import PROCESS, Paths
+from analysis.pipeline import parameters, runrecord, trace
 from analysis.pipeline.makesyntax import escape_path
 from analysis.pipeline.normalise import dumps, kernel_seconds, normalise
+from analysis.pipeline.runrecord import RunRecord, RunRecordError, TracedFile
 
 
 class NotebookFailed(CompendiumError):
     """A cell raised: the message names the notebook, the cell and the error."""
 
 
-def _kernel_env(record: Path, staging: Path) -> dict[str, str]:
-    """Environment for the kernel: where to log reads/writes and stage outputs; fixed seeds."""
+def _kernel_env(record: Path, staging: Path, paths: Paths) -> dict[str, str]:
+    """Environment for the kernel: where to log reads/writes and stage outputs, the build it
+    publishes into (the kernel's own ``PROCESS`` is read from these); fixed seeds."""
     return {
         "ANALYSIS_RUN_RECORD": str(record),
         "ANALYSIS_STAGING_DIR": str(staging),
-        "ANALYSIS_BUILD_DIR": str(paths.BUILD),
+        "ANALYSIS_BUILD_DIR": str(paths.build),
         "PYTHONHASHSEED": "0",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
 
 
-def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str]) -> None:
+def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str],
+             paths: Paths) -> None:
     skip_unused_imports()
     import nbformat
     import papermill
@@ -64,9 +68,9 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
                                    kernel_name="python3", cwd=str(notebook.parent),
                                    progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
-        raise NotebookFailed(_describe_failure(notebook, out, exc)) from None
+        raise NotebookFailed(_describe_failure(notebook, out, exc, paths)) from None
     except (DeadKernelError, RuntimeError) as exc:  # nbclient: "Kernel died before replying"
-        raise NotebookFailed(_describe_dead_kernel(notebook, out, exc)) from None
+        raise NotebookFailed(_describe_dead_kernel(notebook, out, exc, paths)) from None
     except OSError as exc:  # papermill saving the partial notebook on a full disk
         if exc.filename:
             raise
@@ -79,7 +83,7 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
                 os.environ[key] = value
 
 
-def _describe_failure(notebook: Path, out: Path, exc: Any) -> str:
+def _describe_failure(notebook: Path, out: Path, exc: Any, paths: Paths) -> str:
     """Name the failing cell by its position in the source notebook, its id and first line."""
     position, cell_id, first_line = exc.cell_index, "?", ""
     if out.exists():
@@ -99,7 +103,7 @@ def _describe_failure(notebook: Path, out: Path, exc: Any) -> str:
             f"  cell starts with: {first_line}")
 
 
-def _describe_dead_kernel(notebook: Path, out: Path, exc: Exception) -> str:
+def _describe_dead_kernel(notebook: Path, out: Path, exc: Exception, paths: Paths) -> str:
     """Name the cell the kernel was running when it died: the last one papermill started."""
     position, cell_id = "?", "?"
     if out.exists():
@@ -113,25 +117,33 @@ def _describe_dead_kernel(notebook: Path, out: Path, exc: Exception) -> str:
             f"kernel died ({first}); was it killed, or out of memory?")
 
 
-def _promote(staging: Path) -> None:
+def _promote(staging: Path, paths: Paths) -> None:
     """Move every staged artifact to its final place in build/ (each move is atomic)."""
     for staged in sorted(p for p in staging.rglob("*") if p.is_file()):
-        final = paths.BUILD / staged.relative_to(staging)
+        final = paths.build / staged.relative_to(staging)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
 
 
-def _remove_stale(previous: Path, current: list[dict]) -> None:
-    """Delete artifacts the previous version of this run wrote but this one no longer does."""
+def _remove_stale(previous: Path, current: tuple[TracedFile, ...], paths: Paths) -> None:
+    """Delete artifacts the previous version of this run wrote but this one no longer does.
+
+    A previous record that is missing or unreadable (edited by hand, truncated) names nothing
+    to delete: it must not stop the run that replaces it.
+    """
     if not previous.exists():
         return
-    keep = {entry["path"] for entry in current}
-    for entry in json.loads(previous.read_text(encoding="utf-8")).get("outputs", []):
-        if entry["path"] not in keep and entry["path"].startswith("build/"):
-            (paths.BUILD / entry["path"].removeprefix("build/")).unlink(missing_ok=True)
+    try:
+        before = runrecord.read(previous).outputs
+    except RunRecordError:
+        return
+    keep = {entry.path for entry in current}
+    for entry in before:
+        if entry.path not in keep and entry.path.startswith("build/"):
+            paths.absolute(entry.path).unlink(missing_ok=True)
 
 
-def _deps_text(name: str, inputs: list[dict], outputs: list[dict] | None = None) -> str:
+def _deps_text(name: str, inputs: list[str], outputs: list[str] | None = None) -> str:
     """A make fragment: the run depends on every file the kernel read (like gcc -MD -MP), and
     on what it wrote.
 
@@ -141,8 +153,8 @@ def _deps_text(name: str, inputs: list[dict], outputs: list[dict] | None = None)
     than it unless someone edits, truncates or deletes one: then the run is out of date and
     ``make all`` re-runs it, instead of the manifest step failing on a damaged file.
     """
-    files = sorted({e["path"] for e in inputs})
-    made = sorted({"$(BUILD)/" + e["path"].removeprefix("build/") for e in outputs or []}
+    files = sorted(set(inputs))
+    made = sorted({"$(BUILD)/" + path.removeprefix("build/") for path in outputs or []}
                   | {f"$(BUILD)/runs/{name}.json"})
     spelled = [escape_path(f) for f in files] + [_escape_built(f) for f in made]
     lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(spelled)}", ""]
@@ -154,13 +166,13 @@ def _escape_built(path: str) -> str:
     return "$(BUILD)/" + escape_path(path.removeprefix("$(BUILD)/"))
 
 
-def check_run_name(name: str) -> str:
+def check_run_name(name: str, *, paths: Paths = PROCESS) -> str:
     """Refuse a run name that is not a plain file name (``..``, ``a/b``, ``$(shell ...)``).
 
     The name becomes a folder and file names under build/, so it uses the very pattern
     config/build.schema.json gives for names in build.yml: one place defines it.
     """
-    schema = json.loads(paths.CONFIG_SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(paths.config_schema.read_text(encoding="utf-8"))
     pattern = schema["properties"]["runs"]["items"]["properties"]["name"]["pattern"]
     if not re.fullmatch(pattern, name) or name in {".", ".."}:
         raise ParameterError(f"run name {name!r}: expected letters, digits, '_', '.' and '-', "
@@ -168,63 +180,63 @@ def check_run_name(name: str) -> str:
     return name
 
 
-def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None = None) -> Path:
+def run(notebook: Path, name: str, params: dict[str, Any], output: Path | None = None, *,
+        paths: Paths = PROCESS) -> Path:
     """Execute ``notebook`` as run ``name``; return the executed notebook's path."""
     notebook = Path(notebook).resolve()
-    check_run_name(name)
-    target = Path(output) if output else paths.EXECUTED / f"{name}.ipynb"
-    with private_folder(paths.BUILD, f".work.{name}", sweep=".work.*") as work:
+    check_run_name(name, paths=paths)
+    target = Path(output) if output else paths.executed / f"{name}.ipynb"
+    with private_folder(paths.build, f".work.{name}", sweep=".work.*") as work:
         staging, record, partial = work / "staging", work / "record.jsonl", work / f"{name}.ipynb"
         staging.mkdir()
         started = time.perf_counter()
         try:
-            _execute(notebook, partial, params, _kernel_env(record, staging))
+            _execute(notebook, partial, params, _kernel_env(record, staging, paths), paths)
         except NotebookFailed as exc:
-            _quarantine(name, work, partial)
-            kept = paths.relative(paths.FAILED / f"{name}.ipynb")
+            _quarantine(name, work, partial, paths)
+            kept = paths.relative(paths.failed / f"{name}.ipynb")
             raise NotebookFailed(f"{exc}\n  partial notebook kept in {kept}; earlier outputs "
                                  "are unchanged") from None
-        _publish(name, notebook, target, params, partial, record, staging, started)
+        _publish(name, notebook, target, params, partial, record, staging, started, paths)
     return target
 
 
 def _publish(name: str, notebook: Path, target: Path, params: dict[str, Any], partial: Path,
-             record: Path, staging: Path, started: float) -> None:
+             record: Path, staging: Path, started: float, paths: Paths) -> None:
     """Move a successful run's artifacts into build/, then its records, the notebook last."""
     nb = json.loads(partial.read_text(encoding="utf-8"))
-    entries = trace.read_record(record)
-    inputs = [e for e in entries if e["kind"] == "input"]
-    outputs = [e for e in entries if e["kind"] == "output"]
-    deps = _deps_text(name, inputs, outputs)  # first: a name make cannot spell moves nothing
-    _remove_stale(paths.RUNS / f"{name}.json", outputs)
-    _promote(staging)
-    run_record = {"name": name, "notebook": paths.relative(notebook), "parameters": params,
-                  "executed": paths.relative(target), "inputs": inputs, "outputs": outputs}
-    write_json(paths.RUNS / f"{name}.json", run_record)
-    write_text(paths.DEPS / f"{name}.d", deps)
+    entries = [TracedFile.from_json(entry) for entry in trace.read_record(record)]
+    inputs = tuple(e for e in entries if e.kind == "input")
+    outputs = tuple(e for e in entries if e.kind == "output")
+    # first: a name make cannot spell moves nothing
+    deps = _deps_text(name, [e.path for e in inputs], [e.path for e in outputs])
+    _remove_stale(paths.runs / f"{name}.json", outputs, paths)
+    _promote(staging, paths)
+    runrecord.write(paths.runs / f"{name}.json", RunRecord(
+        name=name, notebook=paths.relative(notebook), parameters=params,
+        executed=paths.relative(target), inputs=inputs, outputs=outputs))
+    write_text(paths.deps / f"{name}.d", deps)
     timing = {"wall_seconds": round(time.perf_counter() - started, 4),
               "kernel_seconds": kernel_seconds(nb)}
-    write_text(paths.TIMINGS / f"{name}.json", json.dumps(timing, sort_keys=True) + "\n")
+    write_text(paths.timings / f"{name}.json", json.dumps(timing, sort_keys=True) + "\n")
     # innermost first: staging is under build/, which is usually under the project root
-    where = {f"{staging}/": "build/", f"{paths.BUILD}/": "build/", f"{paths.ROOT}/": ""}
+    where = {f"{staging}/": "build/", f"{paths.build}/": "build/", f"{paths.root}/": ""}
     write_text(target, dumps(normalise(nb, where)))
-    (paths.FAILED / f"{name}.ipynb").unlink(missing_ok=True)  # an old failure is history now
-    shutil.rmtree(paths.FAILED / name, ignore_errors=True)
+    (paths.failed / f"{name}.ipynb").unlink(missing_ok=True)  # an old failure is history now
+    shutil.rmtree(paths.failed / name, ignore_errors=True)
 
 
-def _quarantine(name: str, work: Path, partial: Path) -> None:
+def _quarantine(name: str, work: Path, partial: Path, paths: Paths) -> None:
     """Keep the partial notebook and staged outputs readable in build/failed/, out of make's way."""
-    failed_dir = paths.FAILED / name
+    failed_dir = paths.failed / name
     shutil.rmtree(failed_dir, ignore_errors=True)
     failed_dir.parent.mkdir(parents=True, exist_ok=True)
     if partial.exists():
-        os.replace(partial, paths.FAILED / f"{name}.ipynb")
+        os.replace(partial, paths.failed / f"{name}.ipynb")
     shutil.copytree(work, failed_dir)
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m analysis.pipeline.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--name", help="run name (default: the notebook's stem)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
@@ -232,7 +244,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--params-json", type=Path, help="JSON file of typed parameters")
     parser.add_argument("--output", type=Path, help="executed notebook path (default: "
                         "build/notebooks/NAME.ipynb)")
-    return parser.parse_args(argv)
 
 
 def _params_file(path: Path) -> dict[str, Any]:
@@ -249,13 +260,13 @@ def _params_file(path: Path) -> dict[str, Any]:
     return value
 
 
-def _output_path(output: Path | None) -> Path | None:
+def _output_path(output: Path | None, paths: Paths) -> Path | None:
     """``--output`` must stay inside build/: the build never writes anywhere else."""
     if output is None:
         return None
     resolved = Path(output).resolve()
-    if not resolved.is_relative_to(paths.BUILD.resolve()):
-        raise ParameterError(f"--output {output}: must be inside {paths.BUILD}")
+    if not resolved.is_relative_to(paths.build.resolve()):
+        raise ParameterError(f"--output {output}: must be inside {paths.build}")
     return resolved
 
 
@@ -265,17 +276,16 @@ def _checked_notebook(notebook: Path) -> Path:
     return notebook
 
 
-@reports_errors
-def main(argv: list[str] | None = None) -> int:
-    args = _parse_args(argv)
+@cli.command(_arguments)
+def main(args: argparse.Namespace, paths: Paths) -> int:
     name = args.notebook.stem if args.name is None else args.name
     notebook = _checked_notebook(args.notebook)
-    check_run_name(name)
+    check_run_name(name, paths=paths)
     params = {}
     if args.params_json:
         params.update(parameters.validate(notebook, _params_file(args.params_json)))
     params.update(parameters.validate(notebook, dict(args.parameter), from_text=True))
-    target = run(notebook, name, params, _output_path(args.output))
+    target = run(notebook, name, params, _output_path(args.output, paths), paths=paths)
     print(f"ran {name} -> {paths.relative(target)}")
     return 0
 

@@ -9,13 +9,15 @@ file named, instead of silently vanishing from one of the descriptions.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
 from analysis.errors import CompendiumError
 from analysis.fileio import write_json
+from analysis.paths import PROCESS, Paths
 from analysis.pipeline.makedeps import load_config
 
 
@@ -34,6 +36,17 @@ class TracedFile:
     artifact: str | None = None  # "figure" or "table", for outputs
     name: str | None = None  # the artifact's name, for outputs
 
+    @classmethod
+    def from_json(cls, entry: dict) -> TracedFile:
+        """One entry of a record (or one line of the trace); KeyError without path or sha256."""
+        return cls(path=str(entry["path"]), sha256=str(entry["sha256"]),
+                   kind=str(entry.get("kind", "input")), resource=entry.get("resource"),
+                   artifact=entry.get("artifact"), name=entry.get("name"))
+
+    def to_json(self) -> dict[str, str]:
+        """The entry as recorded: the fields that are set."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -49,32 +62,17 @@ class RunRecord:
     @classmethod
     def from_json(cls, data: dict, source: Path | str = "run record") -> RunRecord:
         """Build from the parsed JSON; raise RunRecordError naming ``source`` and the field."""
-        try:
+        with _reading(source, "a run record", "no field", "name, notebook, parameters, "
+                      "executed, inputs and outputs, each entry with path and sha256"):
             return cls(name=str(data["name"]), notebook=str(data["notebook"]),
                        parameters=dict(data["parameters"]), executed=str(data["executed"]),
-                       inputs=tuple(_traced(e) for e in data["inputs"]),
-                       outputs=tuple(_traced(e) for e in data["outputs"]))
-        except KeyError as exc:
-            raise RunRecordError(f"{source}: no field {exc} (expected name, notebook, "
-                                 "parameters, executed, inputs and outputs, each entry with "
-                                 "path and sha256)") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise RunRecordError(f"{source}: not a run record ({exc})") from None
+                       inputs=tuple(TracedFile.from_json(e) for e in data["inputs"]),
+                       outputs=tuple(TracedFile.from_json(e) for e in data["outputs"]))
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "notebook": self.notebook, "parameters": self.parameters,
-                "executed": self.executed, "inputs": [_untraced(e) for e in self.inputs],
-                "outputs": [_untraced(e) for e in self.outputs]}
-
-
-def _traced(entry: dict) -> TracedFile:
-    return TracedFile(path=str(entry["path"]), sha256=str(entry["sha256"]),
-                      kind=str(entry.get("kind", "input")), resource=entry.get("resource"),
-                      artifact=entry.get("artifact"), name=entry.get("name"))
-
-
-def _untraced(entry: TracedFile) -> dict[str, str]:
-    return {key: value for key, value in asdict(entry).items() if value is not None}
+                "executed": self.executed, "inputs": [e.to_json() for e in self.inputs],
+                "outputs": [e.to_json() for e in self.outputs]}
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ class Artifact:
         return {"path": self.path, "sha256": self.sha256, "bytes": self.bytes,
                 "run": self.run.name, "notebook": self.run.notebook,
                 "parameters": self.run.parameters,
-                "inputs": [_untraced(e) for e in self.run.inputs]}
+                "inputs": [e.to_json() for e in self.run.inputs]}
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,9 @@ class Manifest:
     @classmethod
     def from_json(cls, data: dict, source: Path | str = "manifest") -> Manifest:
         """Build from the parsed JSON; each artifact must name a run the manifest lists."""
-        try:
+        with _reading(source, "a manifest", "no field or run", "git_commit, "
+                      "source_date_epoch, python, packages, runs and artifacts, each artifact "
+                      "naming one of the runs"):
             runs = tuple(RunRecord.from_json(run, source) for run in data["runs"])
             by_name = {run.name: run for run in runs}
             artifacts = tuple(Artifact(path=str(a["path"]), sha256=str(a["sha256"]),
@@ -123,12 +123,17 @@ class Manifest:
                        source_date_epoch=int(data["source_date_epoch"]),
                        python=str(data["python"]), packages=dict(data["packages"]),
                        runs=runs, artifacts=artifacts)
-        except KeyError as exc:
-            raise RunRecordError(f"{source}: no field or run {exc} (expected git_commit, "
-                                 "source_date_epoch, python, packages, runs and artifacts, "
-                                 "each artifact naming one of the runs)") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise RunRecordError(f"{source}: not a manifest ({exc})") from None
+
+
+@contextmanager
+def _reading(source: Path | str, what: str, missing: str, expected: str) -> Iterator[None]:
+    """A missing key or a value of the wrong type becomes one RunRecordError naming ``source``."""
+    try:
+        yield
+    except KeyError as exc:
+        raise RunRecordError(f"{source}: {missing} {exc} (expected {expected})") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise RunRecordError(f"{source}: not {what} ({exc})") from None
 
 
 def _load(path: Path) -> dict:
@@ -156,6 +161,7 @@ def write(path: Path, record: RunRecord | Manifest) -> None:
     write_json(path, record.to_json())
 
 
-def configured() -> list[RunRecord]:
+def configured(*, paths: Paths = PROCESS) -> list[RunRecord]:
     """The records of every run in the build configuration, in the configuration's order."""
-    return [read(paths.RUNS / f"{run['name']}.json") for run in load_config()["runs"]]
+    return [read(paths.runs / f"{run['name']}.json")
+            for run in load_config(paths=paths)["runs"]]

@@ -2,7 +2,9 @@
 
 The runner sets ``ANALYSIS_RUN_RECORD`` to a JSON-lines file before starting the kernel; the
 loaders and savers here append one line per file. Outside a run this is a no-op, so notebooks
-behave the same in JupyterLab.
+behave the same in JupyterLab. Paths are recorded as ``Paths.relative`` spells them, by the
+kernel's own paths (``PROCESS``: its build and staging folders come from the runner) unless a
+caller passes others.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import json
 import os
 from pathlib import Path
 
-from analysis import paths
 from analysis.fileio import sha256_file
+from analysis.paths import PROCESS, Paths
 
 
-def _record(kind: str, path: Path, **extra: object) -> None:
+def _record(kind: str, path: Path, paths: Paths, extra: dict[str, object]) -> None:
     target = os.environ.get("ANALYSIS_RUN_RECORD")
     if not target:
         return
+    # a staged artifact is recorded where it will live once the run succeeds
     entry = {"kind": kind, "path": paths.relative(paths.final_path(Path(path)))}
     entry["sha256"] = sha256_file(path)
     entry.update(extra)
@@ -26,14 +29,14 @@ def _record(kind: str, path: Path, **extra: object) -> None:
         handle.write(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def record_input(path: Path, **extra: object) -> None:
+def record_input(path: Path, *, paths: Paths = PROCESS, **extra: object) -> None:
     """Note that the running notebook read ``path``."""
-    _record("input", path, **extra)
+    _record("input", path, paths, extra)
 
 
-def record_output(path: Path, **extra: object) -> None:
+def record_output(path: Path, *, paths: Paths = PROCESS, **extra: object) -> None:
     """Note that the running notebook wrote ``path`` (a staged artifact)."""
-    _record("output", path, **extra)
+    _record("output", path, paths, extra)
 
 
 def read_record(path: Path) -> list[dict]:

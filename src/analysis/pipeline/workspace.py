@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from analysis import paths
+from analysis.paths import PROCESS, Paths
 
 #: Variables of the current process that would leak this tree's settings into the copy: ours,
 #: make's own, and the variables a `make VAR=value test` passes down to every child process.
@@ -21,36 +21,44 @@ _ISOLATE = ("ANALYSIS_BUILD_DIR", "ANALYSIS_CONFIG", "ANALYSIS_RUN_RECORD", "ANA
             "CONFIG", "VENV", "NO_ENV_SETUP", "PYTHON")
 
 
-def project_files(root: Path = paths.ROOT) -> list[str]:
+def project_files(root: Path) -> list[str]:
+    """The files a fresh clone of ``root`` would hold: tracked, or untracked and not ignored."""
     out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
                          capture_output=True, check=True).stdout.decode()
     return sorted(f for f in out.split("\0") if f and (root / f).is_file())
 
 
-def copy_project(dest: Path, root: Path = paths.ROOT) -> Path:
-    for rel in project_files(root):
+def copy_project(dest: Path, *, paths: Paths = PROCESS) -> Path:
+    """Copy the project at ``paths.root`` into ``dest`` as a fresh, committed git repository."""
+    for rel in project_files(paths.root):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / rel, target)
+        shutil.copy2(paths.root / rel, target)
     git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "snapshot"]):
         subprocess.run([*git, *args], cwd=dest, check=True)
     return dest
 
 
-def clean_env(project: Path) -> dict[str, str]:
-    """This process's environment without its build settings, reading the copy's own code."""
+def clean_env(project: Path, *, paths: Paths = PROCESS) -> dict[str, str]:
+    """This process's environment without its build settings, reading the copy's own code
+    and this project's shared folder (``paths.shared``)."""
     env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
-    env.update({"PYTHONPATH": str(project / "src"), "ANALYSIS_SHARED_DIR": str(paths.SHARED)})
+    env.update({"PYTHONPATH": str(project / "src"), "ANALYSIS_SHARED_DIR": str(paths.shared)})
     return env
 
 
+def installed_venv(*, paths: Paths = PROCESS) -> Path:
+    """The installed environment a copy reuses: this project's .venv."""
+    return paths.root / ".venv"
+
+
 def make(project: Path, *args: str, check: bool = True,
-         venv: Path = paths.ROOT / ".venv") -> subprocess.CompletedProcess:
+         paths: Paths = PROCESS) -> subprocess.CompletedProcess:
     """Run make in a copy with the installed environment (NO_ENV_SETUP) and the copy's code."""
-    env = clean_env(project)
-    result = subprocess.run(["make", f"VENV={venv}", "NO_ENV_SETUP=1", *args], cwd=project,
-                            env=env, capture_output=True, text=True)
+    env = clean_env(project, paths=paths)
+    command = ["make", f"VENV={installed_venv(paths=paths)}", "NO_ENV_SETUP=1", *args]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         raise RuntimeError(f"make {' '.join(args)} failed ({result.returncode}) in {project}:\n"
                            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
