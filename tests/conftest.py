@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.paths import PROCESS, Paths
 
 _REAL_BUILD = PROCESS.root / "build"
@@ -52,14 +51,11 @@ class ScratchPackage:
 
 
 @pytest.fixture
-def scratch_data(tmp_path, monkeypatch) -> ScratchPackage:
+def scratch_data(tmp_path) -> ScratchPackage:
     """An empty data folder with its own datapackage.json (``.paths`` points at it and at a
     temporary build/); call it to add resources."""
     data = tmp_path / "data"
     data.mkdir()
-    monkeypatch.setattr(paths, "DATA", data)
-    monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
-    monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
     descriptor = {"name": "scratch", "resources": []}
 
     def add(name: str, text: str, fields: list[dict], **schema_extra) -> Path:
@@ -79,12 +75,8 @@ def scratch_data(tmp_path, monkeypatch) -> ScratchPackage:
 
 @pytest.fixture
 def tmp_build(tmp_path, monkeypatch) -> Path:
-    """Point every build path (and the kernel, through the environment) at a temporary build/."""
-    build, original = tmp_path / "build", paths.BUILD
-    for name in ("EXECUTED", "FAILED", "RUNS", "DEPS", "TIMINGS", "FIGURES", "TABLES",
-                 "DATA_OK"):
-        monkeypatch.setattr(paths, name, build / getattr(paths, name).relative_to(original))
-    monkeypatch.setattr(paths, "BUILD", build)
+    """A temporary build/, exported for the kernels and tools the test starts."""
+    build = tmp_path / "build"
     monkeypatch.setenv("ANALYSIS_BUILD_DIR", str(build))
     return build
 
@@ -96,15 +88,12 @@ def tmp_paths(tmp_build) -> Paths:
 
 
 @pytest.fixture
-def package_copy(tmp_path, monkeypatch) -> Path:
+def package_copy(tmp_path) -> Path:
     """A copy of the real data/ folder (descriptor and files) that a test may edit freely."""
     import shutil
 
     data = tmp_path / "data"
-    shutil.copytree(paths.DATA, data)
-    monkeypatch.setattr(paths, "DATA", data)
-    monkeypatch.setattr(paths, "DATAPACKAGE", data / "datapackage.json")
-    monkeypatch.setattr(paths, "DATA_OK", tmp_path / "build" / ".data-ok")
+    shutil.copytree(PROCESS.data, data)
     return data
 
 

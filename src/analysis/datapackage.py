@@ -65,7 +65,7 @@ def resource(name: str, descriptor: dict | None = None, *, paths: Paths = PROCES
         if res.get("name") == name:
             _check_resource_metadata(res, paths)
             return res
-    known = ", ".join(resource_names(descriptor))
+    known = ", ".join(resource_names(descriptor, paths=paths))
     raise DataError(f"{paths.datapackage}: no resource named '{name}' (known: {known})")
 
 
@@ -277,7 +277,7 @@ def verify_all(descriptor: dict | None = None, *, paths: Paths = PROCESS) -> lis
     """Check every resource; return one message per failing resource (empty when all good)."""
     descriptor = descriptor or read_descriptor(paths=paths)
     problems = []
-    for name in resource_names(descriptor):
+    for name in resource_names(descriptor, paths=paths):
         try:
             verify_checksum(name, descriptor, paths=paths)
             validate_schema(name, descriptor, paths=paths)
@@ -328,7 +328,7 @@ def refresh_checksums(names: list[str] | None = None, *, paths: Paths = PROCESS)
     caller can say what it touched.
     """
     descriptor = read_descriptor(paths=paths)
-    unknown = set(names or ()) - set(resource_names(descriptor))
+    unknown = set(names or ()) - set(resource_names(descriptor, paths=paths))
     if unknown:
         raise DataError(f"{paths.datapackage}: no resource named {', '.join(sorted(unknown))} "
                         "(describe a new resource there by hand; code only refreshes checksums)")
@@ -380,8 +380,8 @@ def _verify(paths: Paths) -> int:
         return 1
     descriptor = read_descriptor(paths=paths)
     write_validated_stamp(descriptor, paths=paths)
-    print(f"data ok: {len(resource_names(descriptor))} resources match their checksums and "
-          "schemas")
+    count = len(resource_names(descriptor, paths=paths))
+    print(f"data ok: {count} resources match their checksums and schemas")
     return 0
 
 

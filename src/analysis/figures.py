@@ -77,7 +77,7 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "",
             "files": [p.name for p in written]}
     write_json(sidecar, meta)
     for target in [*written, sidecar]:
-        trace.record_output(target, artifact="figure", name=name)
+        trace.record_output(target, artifact="figure", name=name, paths=paths)
     if show:
         from IPython.display import Image, display
 

@@ -74,5 +74,5 @@ def save(df: pd.DataFrame, name: str, *, caption: str, source: str = "",
             "files": [p.name for p in written]}
     write_json(sidecar, meta)
     for target in [*written, sidecar]:
-        trace.record_output(target, artifact="table", name=name)
+        trace.record_output(target, artifact="table", name=name, paths=paths)
     return Saved([*written, sidecar])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import datapackage, i18n
 from analysis.i18n import N_
+from analysis.paths import PROCESS, Paths
 
 FRAMEWORKS = ("harrison2012", "jorgensen2007")
 #: How values are joined inside one cell of the slide-style table.
@@ -33,14 +34,15 @@ class ValueGrid:
     links: pd.DataFrame
 
 
-def load() -> ValueGrid:
+def load(*, paths: Paths = PROCESS) -> ValueGrid:
     """Load the four value-grid resources (checksum- and schema-verified)."""
-    return ValueGrid(
-        components=datapackage.load("valuegrid_components").sort_values("position"),
-        frameworks=datapackage.load("valuegrid_frameworks"),
-        values=datapackage.load("valuegrid_values"),
-        links=datapackage.load("valuegrid_component_values"),
-    )
+    def resource(name: str) -> pd.DataFrame:
+        return datapackage.load(name, paths=paths)
+
+    return ValueGrid(components=resource("valuegrid_components").sort_values("position"),
+                     frameworks=resource("valuegrid_frameworks"),
+                     values=resource("valuegrid_values"),
+                     links=resource("valuegrid_component_values"))
 
 
 def heading(key: str, lang: str) -> str:

@@ -15,10 +15,9 @@ from analysis import figures, tables  # noqa: E402
 
 
 @pytest.fixture
-def build_dir(tmp_paths, monkeypatch):
-    """A temporary build/, outside any run (no staging folder)."""
-    monkeypatch.delenv("ANALYSIS_STAGING_DIR", raising=False)
-    return tmp_paths.build
+def out(tmp_paths):
+    """The project's paths with a temporary build/, outside any run (no staging folder)."""
+    return tmp_paths.replace(staging=None)
 
 
 def _figure():
@@ -28,42 +27,44 @@ def _figure():
     return fig
 
 
-def test_figures_are_byte_identical_across_saves(build_dir):
-    first = {p.name: p.read_bytes() for p in figures.save(_figure(), "f", alt="a", caption="c")}
-    second = {p.name: p.read_bytes() for p in figures.save(_figure(), "f", alt="a", caption="c")}
+def test_figures_are_byte_identical_across_saves(out):
+    first, second = ({p.name: p.read_bytes()
+                      for p in figures.save(_figure(), "f", alt="a", caption="c", paths=out)}
+                     for _ in range(2))
     assert set(first) == {"f.png", "f.svg", "f.pdf", "f.json"}
     assert first == second
 
 
-def test_figure_files_carry_no_dates(build_dir):
-    figures.save(_figure(), "g", alt="a", caption="c")
-    assert b"<dc:date>" not in (build_dir / "figures" / "g.svg").read_bytes()
-    assert b"CreationDate" not in (build_dir / "figures" / "g.pdf").read_bytes()
+def test_figure_files_carry_no_dates(out):
+    figures.save(_figure(), "g", alt="a", caption="c", paths=out)
+    assert b"<dc:date>" not in (out.build / "figures" / "g.svg").read_bytes()
+    assert b"CreationDate" not in (out.build / "figures" / "g.pdf").read_bytes()
 
 
-def test_figure_sidecar_has_alt_and_caption_and_both_are_required(build_dir):
-    figures.save(_figure(), "h", alt="Two bars", caption="A caption", source="data/x.csv")
-    meta = json.loads((build_dir / "figures" / "h.json").read_text())
+def test_figure_sidecar_has_alt_and_caption_and_both_are_required(out):
+    figures.save(_figure(), "h", alt="Two bars", caption="A caption", source="data/x.csv",
+                 paths=out)
+    meta = json.loads((out.build / "figures" / "h.json").read_text())
     assert (meta["alt"], meta["caption"], meta["source"]) == ("Two bars", "A caption", "data/x.csv")
     with pytest.raises(ValueError, match="alt text and caption"):
-        figures.save(_figure(), "h2", alt=" ", caption="c")
+        figures.save(_figure(), "h2", alt=" ", caption="c", paths=out)
 
 
-def test_tables_in_four_formats_with_header_cells(build_dir):
+def test_tables_in_four_formats_with_header_cells(out):
     frame = pd.DataFrame({"Composante": ["Efficience", "Qualité <de> vie"], "n": [2, 1]})
-    written = tables.save(frame, "t", caption="Légende")
+    written = tables.save(frame, "t", caption="Légende", paths=out)
     assert sorted(p.suffix for p in written) == [".csv", ".html", ".json", ".md", ".tex"]
-    html = (build_dir / "tables" / "t.html").read_text()
+    html = (out.build / "tables" / "t.html").read_text()
     assert "<th>Composante</th>" in html and "&lt;de&gt;" in html and "Légende" in html
-    assert (build_dir / "tables" / "t.csv").read_text() == \
+    assert (out.build / "tables" / "t.csv").read_text() == \
         "Composante,n\nEfficience,2\nQualité <de> vie,1\n"
-    assert "\\caption{Légende}" in (build_dir / "tables" / "t.tex").read_text()
+    assert "\\caption{Légende}" in (out.build / "tables" / "t.tex").read_text()
 
 
-def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(build_dir):
-    shown = repr(figures.save(_figure(), "shown", alt="a", caption="c"))
+def test_a_cell_ending_in_a_save_shows_file_names_not_the_staging_folder(out):
+    shown = repr(figures.save(_figure(), "shown", alt="a", caption="c", paths=out))
     assert shown == "saved: shown.png, shown.svg, shown.pdf, shown.json"
-    assert str(build_dir) not in shown
+    assert str(out) not in shown
 
 
 def test_a_full_disk_is_one_line_naming_the_file_and_keeps_the_old_file(tmp_path, monkeypatch,

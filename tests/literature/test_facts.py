@@ -137,15 +137,16 @@ def edit_descriptor(data) -> dict:
     return descriptor
 
 
-def test_the_facts_command_keeps_a_hand_edit_and_says_which_hash_it_updated(package_copy,
+def test_the_facts_command_keeps_a_hand_edit_and_says_which_hash_it_updated(package_paths,
                                                                               capsys):
+    package_copy = package_paths.data
     descriptor = edit_descriptor(package_copy)
     csv = package_copy / "literature" / "published_facts.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("The corpus starts in 1991.",
                                                            "The corpus starts in 1991 (edited)."),
                    encoding="utf-8")
 
-    assert facts.main([]) == 0
+    assert facts.main([], package_paths) == 0
 
     out = capsys.readouterr().out
     assert out.startswith(f"{facts.RESOURCE}: updated hash sha256:") and "bytes " in out
@@ -154,20 +155,22 @@ def test_the_facts_command_keeps_a_hand_edit_and_says_which_hash_it_updated(pack
     assert json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8")) == descriptor
 
 
-def test_the_facts_command_rewrites_nothing_when_hash_and_bytes_match(package_copy, capsys):
+def test_the_facts_command_rewrites_nothing_when_hash_and_bytes_match(package_paths, capsys):
+    package_copy = package_paths.data
     edit_descriptor(package_copy)
     before = (package_copy / "datapackage.json").read_bytes()
-    assert facts.main([]) == 0
+    assert facts.main([], package_paths) == 0
     assert "hash and bytes already match" in capsys.readouterr().out
     assert (package_copy / "datapackage.json").read_bytes() == before
 
 
-def test_a_facts_edit_that_breaks_the_schema_is_located_and_not_hashed(package_copy, capsys):
+def test_a_facts_edit_that_breaks_the_schema_is_located_and_not_hashed(package_paths, capsys):
+    package_copy = package_paths.data
     csv = package_copy / "literature" / "published_facts.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",true,abstract,", ",true,SOURCES,", 1),
                    encoding="utf-8")
     before = (package_copy / "datapackage.json").read_bytes()
-    assert facts.main([]) == 1
+    assert facts.main([], package_paths) == 1
     err = capsys.readouterr().err
     assert "published_facts.csv" in err and "read_in" in err and "Traceback" not in err
     assert (package_copy / "datapackage.json").read_bytes() == before

@@ -248,9 +248,8 @@ def test_a_bad_fold_pair_is_refused_by_growth_config():
                              fold_pairs="2019-2015")
 
 
-def test_series_come_from_comma_parameters_and_are_described_one_line_each(tmp_path):
-    empty = PROCESS.replace(data=tmp_path / "none")
-    chosen = series_mod.from_parameters(" corpus_all,, corpus_governance ", "", "", paths=empty)
+def test_series_come_from_comma_parameters_and_are_described_one_line_each():
+    chosen = series_mod.from_parameters(" corpus_all,, corpus_governance ", "", "")
     assert [s.key for s in chosen] == ["corpus_all", "corpus_governance"]
     assert series_mod.describe(chosen, "en") == (
         "corpus_all: 4,219 records, search window 2009-2019\n"

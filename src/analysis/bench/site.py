@@ -34,7 +34,7 @@ def run(*, paths: Paths = PROCESS) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         for i in range(REPEATS + 1):
             start = time.perf_counter()
-            result = build_site(out=Path(tmp) / "html")
+            result = build_site(out=Path(tmp) / "html", paths=paths)
             elapsed = time.perf_counter() - start
             if i:  # the first render builds the exporter and compiles templates
                 times.append(elapsed)

@@ -179,7 +179,7 @@ def load_coding(path: Path | str, known_excerpts: set[str],
     problems.extend(_check_excerpt_ids(path, frame, known_excerpts))
     problems.extend(_check_duplicates(path, frame))
     problems.raise_if_any(DataError, limit=MAX_REPORTED_ERRORS)
-    trace.record_input(path, resource="governance coding file")
+    trace.record_input(path, resource="governance coding file", paths=paths)
     return frame
 
 

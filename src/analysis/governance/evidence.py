@@ -65,10 +65,10 @@ def check_excerpts(frame: pd.DataFrame, path: Path | str) -> None:
                             f"{', '.join(ARABIC_STATUS)}; 'not available' iff text_ar is empty)")
 
 
-def load_excerpts() -> pd.DataFrame:
+def load_excerpts(*, paths: Paths = PROCESS) -> pd.DataFrame:
     """The excerpts resource, checksum- and schema-checked, then row-checked."""
-    frame = datapackage.load(RESOURCE)
-    check_excerpts(frame, datapackage.resource_path(RESOURCE))
+    frame = datapackage.load(RESOURCE, paths=paths)
+    check_excerpts(frame, datapackage.resource_path(RESOURCE, paths=paths))
     return frame
 
 

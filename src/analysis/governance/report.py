@@ -48,7 +48,7 @@ def select(lang: str, cases: str, coding_file: str = "", *,
     """
     i18n.check_lang(lang, paths=paths)
     requested = gov.parse_cases(cases)
-    data = gov.load()
+    data = gov.load(paths=paths)
     coded = None
     if coding_file:
         coded = coding.load_coding(coding.resolve(coding_file, paths=paths),

@@ -20,6 +20,7 @@ from analysis.errors import DataError, ParameterError, where
 from analysis.governance import evidence
 from analysis.governance.labels import label
 from analysis.i18n import check_lang
+from analysis.paths import PROCESS, Paths
 
 DIMENSIONS = "governance_dimensions"
 REGIONS = "governance_regions"
@@ -84,15 +85,18 @@ def check_unused(unused: pd.DataFrame, steps: pd.DataFrame, excerpts: pd.DataFra
                         "trajectory step nor listed here with a reason")
 
 
-def load() -> GovernanceData:
+def load(*, paths: Paths = PROCESS) -> GovernanceData:
     """Load and cross-check all governance resources (raises DataError naming file/row)."""
-    excerpts = evidence.load_excerpts()
-    steps = datapackage.load(TRAJECTORIES)
-    check_steps(steps, excerpts, datapackage.resource_path(TRAJECTORIES))
-    unused = datapackage.load(UNUSED)
-    check_unused(unused, steps, excerpts, datapackage.resource_path(UNUSED))
-    return GovernanceData(excerpts=excerpts, dimensions=datapackage.load(DIMENSIONS),
-                          regions=datapackage.load(REGIONS),
+    def resource(name: str) -> pd.DataFrame:
+        return datapackage.load(name, paths=paths)
+
+    excerpts = evidence.load_excerpts(paths=paths)
+    steps = resource(TRAJECTORIES)
+    check_steps(steps, excerpts, datapackage.resource_path(TRAJECTORIES, paths=paths))
+    unused = resource(UNUSED)
+    check_unused(unused, steps, excerpts, datapackage.resource_path(UNUSED, paths=paths))
+    return GovernanceData(excerpts=excerpts, dimensions=resource(DIMENSIONS),
+                          regions=resource(REGIONS),
                           trajectories=steps.sort_values(["case", "step"], ignore_index=True),
                           unused=unused)
 

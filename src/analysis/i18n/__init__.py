@@ -146,7 +146,7 @@ def catalogue(lang: str, domain: str = DOMAIN, *, paths: Paths = PROCESS) -> Cat
     problems = placeholder_problems(parsed, path, lang, paths=paths)
     if problems:
         raise CatalogueError(problems[0])
-    trace.record_input(path, artifact="catalogue")
+    trace.record_input(path, artifact="catalogue", paths=paths)
     return parsed
 
 

@@ -222,7 +222,8 @@ def write_outputs(counts: pd.DataFrame, *, paths: Paths = PROCESS) -> list[str]:
     for path, frame in ((counts_file(paths), counts), (series_file(paths), series_table())):
         if write_text_if_changed(path, to_csv(frame)):
             changed.append(f"wrote {paths.relative(path)}")
-    return changed + datapackage.refresh_checksums([COUNTS_RESOURCE, SERIES_RESOURCE])
+    return changed + datapackage.refresh_checksums([COUNTS_RESOURCE, SERIES_RESOURCE],
+                                                   paths=paths)
 
 
 def summary(counts: pd.DataFrame) -> str:

@@ -22,7 +22,7 @@ import argparse
 import pandas as pd
 
 from analysis import cli, datapackage, i18n
-from analysis.paths import Paths
+from analysis.paths import PROCESS, Paths
 
 RESOURCE = "literature_published_facts"
 NOT_AVAILABLE, NOT_APPLICABLE = "not available", "not applicable"
@@ -34,9 +34,9 @@ SOURCE = ("data/literature/published_facts.csv (quotes from the papers' abstract
           "captions, the thesis abstract and the talk; URL and location in each row)")
 
 
-def load() -> pd.DataFrame:
+def load(*, paths: Paths = PROCESS) -> pd.DataFrame:
     """The facts table, checksum- and schema-verified."""
-    return datapackage.load(RESOURCE)
+    return datapackage.load(RESOURCE, paths=paths)
 
 
 def growth_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -73,8 +73,8 @@ def period_text(row: pd.Series) -> str:
 @cli.command()
 def main(args: argparse.Namespace, paths: Paths) -> int:
     """After a hand edit of the CSV: validate it, then refresh only its hash and bytes."""
-    datapackage.validate_schema(RESOURCE)
-    print("\n".join(datapackage.refresh_checksums([RESOURCE]))
+    datapackage.validate_schema(RESOURCE, paths=paths)
+    print("\n".join(datapackage.refresh_checksums([RESOURCE], paths=paths))
           or f"{RESOURCE}: hash and bytes already match; descriptor unchanged")
     return 0
 

@@ -99,12 +99,12 @@ def _frame(per_year: dict[int, int], window: tuple[int, int]) -> pd.DataFrame:
 
 # --- the committed corpus series -----------------------------------------------------------
 
-def corpus_series(key: str) -> CountSeries:
+def corpus_series(key: str, *, paths: Paths = PROCESS) -> CountSeries:
     """``corpus_all`` or ``corpus_governance`` from the committed, checksum-verified counts."""
     if key not in CORPUS_SERIES:
         raise ParameterError(f"unknown corpus series {key!r} (known: {', '.join(CORPUS_SERIES)})")
-    counts = datapackage.load(corpus.COUNTS_RESOURCE)
-    definition = datapackage.load(corpus.SERIES_RESOURCE).set_index("series").loc[key]
+    counts = datapackage.load(corpus.COUNTS_RESOURCE, paths=paths)
+    definition = datapackage.load(corpus.SERIES_RESOURCE, paths=paths).set_index("series").loc[key]
     window = (int(definition["search_window_from"]), int(definition["search_window_to"]))
     rows = counts[counts["series"] == key]
     dated = rows[rows["year"].notna()]
@@ -150,7 +150,7 @@ def openalex_series(path: Path, *, paths: Paths = PROCESS) -> CountSeries:
     retrieved = date.fromisoformat(str(snap["retrieved"])[:10])
     window = (int(snap["year_from"]), min(int(snap["year_to"]), retrieved.year - 1))
     per_year = {int(y): int(n) for y, n in snap["counts"].items()}
-    trace.record_input(path, resource="openalex_snapshot")
+    trace.record_input(path, resource="openalex_snapshot", paths=paths)
     name = path.stem.split("_")[0]
     query = snap["query"]
     origin = Text("Independent OpenAlex series (query {query}, retrieved {retrieved}, CC0) — "
@@ -193,7 +193,7 @@ def snapshot_series(path: Path, *, paths: Paths = PROCESS) -> CountSeries:
     newest = date.fromisoformat(str(snap["snapshot"]["newest_partition"]))
     window = (int(snap["year_from"]), min(int(snap["year_to"]), newest.year - 1))
     per_year = {int(y): int(n) for y, n in snap["counts"].items()}
-    trace.record_input(path, resource="openalex_snapshot_count")
+    trace.record_input(path, resource="openalex_snapshot_count", paths=paths)
     rule, engine = snap["rule"], snap["engine"]
     patterns = " AND ".join(rule["title_regex"])
     where_en, where_fr = ("title or abstract", "titre ou résumé") if rule["abstract"] else (
@@ -240,7 +240,8 @@ def _verified_json(path: Path) -> dict:
 
 # --- a researcher's own exports ---------------------------------------------------------------
 
-def export_series(files: list[str | Path], window: tuple[int, int] | None = None) -> CountSeries:
+def export_series(files: list[str | Path], window: tuple[int, int] | None = None, *,
+                  paths: Paths = PROCESS) -> CountSeries:
     """Count the researcher's export files (any format ``read_records`` knows), de-duplicated.
 
     ``window`` is the search window of the export (e.g. 1991–2020 for a search run in early
@@ -255,7 +256,7 @@ def export_series(files: list[str | Path], window: tuple[int, int] | None = None
     if not report.per_year:
         raise DataError(f"{', '.join(map(str, files))}: no record with a year")
     for file in files:
-        trace.record_input(Path(file), resource="researcher_export")
+        trace.record_input(Path(file), resource="researcher_export", paths=paths)
     years = list(report.per_year)
     window = window or (min(years), max(years))
     names = ", ".join(Path(f).name for f in files)
@@ -297,19 +298,19 @@ def select(names: list[str], export_files: list[str] | None = None,
     chosen: list[CountSeries] = []
     for name in names:
         if name in CORPUS_SERIES:
-            chosen.append(corpus_series(name))
+            chosen.append(corpus_series(name, paths=paths))
         elif name == "openalex":
             chosen += [openalex_series(p, paths=paths) for p in openalex_snapshots(paths=paths)]
         elif name == "openalex-snapshot":
             chosen += [snapshot_series(p, paths=paths)
                        for p in snapshot_series_files(paths=paths)]
         elif name == "export":
-            chosen.append(export_series(export_files or [], export_window))
+            chosen.append(export_series(export_files or [], export_window, paths=paths))
         else:
             known = ", ".join([*CORPUS_SERIES, "openalex", "openalex-snapshot", "export"])
             raise ParameterError(f"parameter series: unknown series {name!r} (known: {known})")
     if export_files and "export" not in names:
-        chosen.append(export_series(export_files, export_window))
+        chosen.append(export_series(export_files, export_window, paths=paths))
     return chosen
 
 
