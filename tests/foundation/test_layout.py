@@ -44,3 +44,52 @@ def test_the_build_machinery_is_not_at_the_top_level():
     top = {p.stem for p in SRC.glob("*.py")}
     assert not top & {"run", "parameters", "makedeps", "manifest", "normalise", "trace",
                       "workspace", "crate", "dist", "runrecord"}
+
+
+# --- one path object, passed in: nothing to monkeypatch ---------------------------------------
+
+TESTS = PROCESS.root / "tests"
+
+
+def patched_path_globals(path) -> list[str]:
+    """``monkeypatch.setattr(<module>, "NAME", ...)`` calls whose target is a path: a module
+    named ``paths``, or an upper-case name ending in a path word (``LOCALES``, ``BUILD_DIR``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "setattr" and len(node.args) >= 2):
+            continue
+        target, name = ast.unparse(node.args[0]), node.args[1]
+        named = name.value if isinstance(name, ast.Constant) else ""
+        pathlike = str(named).isupper() and str(named).endswith(
+            ("DIR", "PATH", "ROOT", "BUILD", "DATA", "LOCALES", "FILE", "FOLDER"))
+        if target.split(".")[-1] == "paths" or pathlike:
+            found.append(f"{path.name}:{node.lineno}: {target}.{named}")
+    return found
+
+
+def test_no_test_monkeypatches_a_path_global():
+    assert [hit for test in TESTS.rglob("*.py") for hit in patched_path_globals(test)] == []
+
+
+def test_the_check_sees_a_patched_path_global(tmp_path):
+    module = tmp_path / "test_m.py"
+    module.write_text('monkeypatch.setattr(paths, "BUILD", tmp)\n'
+                      'monkeypatch.setattr(i18n, "LOCALES", copy)\n'
+                      'monkeypatch.setattr(corpus, "download", fake)\n', encoding="utf-8")
+    assert patched_path_globals(module) == ["test_m.py:1: paths.BUILD",
+                                            "test_m.py:2: i18n.LOCALES"]
+
+
+def test_paths_is_one_frozen_object_and_the_module_has_no_other_path_constant():
+    import dataclasses
+
+    import pytest
+
+    from analysis import paths
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        PROCESS.build = PROCESS.root  # type: ignore[misc]
+    constants = [name for name, value in vars(paths).items()
+                 if name.isupper() and not name.startswith("_")]
+    assert constants == ["PROCESS"]  # the one Paths of this process, built at import
