@@ -296,15 +296,8 @@ def _nbib_records(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
                 elif text.startswith("      ") and fields:
                     fields[last][-1] += " " + text.strip()
                 else:
-                    tag = _nbib_tag(path, number, text)
-                    if (tag == "PMID") == bool(fields):  # PMID opens a record, and only it
-                        expected = ("a blank line between records" if fields
-                                    else "a record to start with 'PMID- '")
-                        raise _nbib_error(path, number, text, expected)
-                    if tag == "PMID":
-                        start = number
-                    fields.setdefault(tag, []).append(text[_NBIB_TAG.match(text).end():].strip())
-                    last = tag
+                    last = _nbib_add(path, number, text, fields)
+                    start = number if last == "PMID" else start
         except UnicodeDecodeError as error:
             raise decode_error(path, number + 1, handle, error) from None
     if fields:
@@ -314,6 +307,16 @@ def _nbib_records(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
                 "(PubMed writes SO last in every record): the file looks cut off"
             )
         yield start, fields
+
+
+def _nbib_add(path: Path, number: int, text: str, fields: dict[str, list[str]]) -> str:
+    """Add one tag line to the record being read; return its tag."""
+    tag = _nbib_tag(path, number, text)
+    if (tag == "PMID") == bool(fields):  # PMID opens a record, and only it
+        expected = "a blank line between records" if fields else "a record to start with 'PMID- '"
+        raise _nbib_error(path, number, text, expected)
+    fields.setdefault(tag, []).append(text[_NBIB_TAG.match(text).end():].strip())
+    return tag
 
 
 def _nbib_tag(path: Path, number: int, text: str) -> str:
