@@ -22,6 +22,20 @@ from pathlib import Path
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
 
+class _Below:
+    """A path below one of a ``Paths``' folders, computed when read: ``figures`` is
+    ``_Below("build", "figures")``, so changing ``build`` moves it too."""
+
+    def __init__(self, folder: str, *parts: str, doc: str = "") -> None:
+        self.folder, self.parts = folder, parts
+        self.__doc__ = doc or f"{folder}/{'/'.join(parts)}"
+
+    def __get__(self, owner: object, kind: type | None = None) -> Path:
+        if owner is None:
+            return self  # type: ignore[return-value]  # the class attribute: for documentation
+        return getattr(owner, self.folder).joinpath(*self.parts)
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where the sources, the data, the build and the shared material are, for one process.
@@ -47,129 +61,44 @@ class Paths:
         """A copy with some folders changed (a test's temporary build, say)."""
         return dataclasses.replace(self, **changes)
 
-    # -- the sources: read, never written by the build
-    @property
-    def datapackage(self) -> Path:
-        return self.data / "datapackage.json"
-
-    @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
-
-    @property
-    def config_schema(self) -> Path:
-        return self.root / "config" / "build.schema.json"
-
-    @property
-    def references_bib(self) -> Path:
-        return self.root / "references.bib"
-
-    @property
-    def lock(self) -> Path:
-        return self.root / "requirements.lock"
-
-    @property
-    def citation(self) -> Path:
-        return self.root / "CITATION.cff"
-
-    @property
-    def pyproject(self) -> Path:
-        return self.root / "pyproject.toml"
-
-    @property
-    def archive_info(self) -> Path:
-        """Written by `make dist` into the archive only: the commit and SOURCE_DATE_EPOCH of a
-        tree that is no longer a git checkout (the Makefile and the manifest fall back to it)."""
-        return self.root / "ARCHIVE-INFO"
-
-    @property
-    def governance_coding_schema(self) -> Path:
-        """Table Schema of a researcher's own governance coding file (not a shipped resource)."""
-        return self.data / "governance" / "coding.schema.json"
-
-    @property
-    def literature(self) -> Path:
-        """Literature-growth data: query definitions and dated OpenAlex snapshots."""
-        return self.data / "literature"
-
-    @property
-    def literature_queries(self) -> Path:
-        return self.literature / "queries.yml"
-
-    @property
-    def openalex_snapshots(self) -> Path:
-        return self.literature / "openalex"
-
-    # -- the build: everything the build writes is under here
-    @property
-    def executed(self) -> Path:
-        return self.build / "notebooks"
-
-    @property
-    def failed(self) -> Path:
-        return self.build / "failed"
-
-    @property
-    def runs(self) -> Path:
-        return self.build / "runs"
-
-    @property
-    def deps(self) -> Path:
-        return self.build / "deps"
-
-    @property
-    def params(self) -> Path:
-        return self.build / "params"
-
-    @property
-    def timings(self) -> Path:
-        return self.build / "timings"
-
-    @property
-    def figures(self) -> Path:
-        return self.build / "figures"
-
-    @property
-    def tables(self) -> Path:
-        return self.build / "tables"
-
-    @property
-    def html(self) -> Path:
-        return self.build / "html"
-
-    @property
-    def manifest(self) -> Path:
-        return self.build / "MANIFEST.json"
-
-    @property
-    def data_ok(self) -> Path:
-        """Written by ``datapackage verify``: the data files it validated, by sha256."""
-        return self.build / ".data-ok"
-
-    @property
-    def crate(self) -> Path:
-        """The RO-Crate of the build; its ids are relative to the project root."""
-        return self.build / "ro-crate-metadata.json"
-
-    @property
-    def dist(self) -> Path:
-        return self.build / "dist"
-
-    @property
-    def bench(self) -> Path:
-        return self.build / "bench.json"
-
-    # -- read but never committed here
-    @property
-    def seed_talk(self) -> Path:
-        """Text layer of the talk (Frucquet 2024, HAL hal-04618370)."""
-        return self.shared / "seed" / "frucquet-2024-el-jadida-talk.txt"
-
-    @property
-    def slr_corpus_xlsx(self) -> Path:
-        """Record-level smart-city SLR corpus (yusufbzk/SLR-Text-Mining); never copied here."""
-        return (self.shared / "data" / "smart-city-slr-corpus"
-                / "All_Data_Set_Smart_City_Literature.xlsx")
+    # -- the files and folders below them (one line each; see _Below)
+    datapackage = _Below("data", "datapackage.json")
+    notebooks = _Below("root", "notebooks")
+    config_schema = _Below("root", "config", "build.schema.json")
+    references_bib = _Below("root", "references.bib")
+    lock = _Below("root", "requirements.lock")
+    citation = _Below("root", "CITATION.cff")
+    pyproject = _Below("root", "pyproject.toml")
+    archive_info = _Below("root", "ARCHIVE-INFO", doc="Written by `make dist` into the archive "
+                          "only: the commit and SOURCE_DATE_EPOCH of a tree that is no longer a "
+                          "git checkout (the Makefile and the manifest fall back to it).")
+    governance_coding_schema = _Below("data", "governance", "coding.schema.json",
+                                      doc="Table Schema of a researcher's own coding file.")
+    literature = _Below("data", "literature")
+    literature_queries = _Below("data", "literature", "queries.yml")
+    openalex_snapshots = _Below("data", "literature", "openalex")
+    # everything the build writes is below build/
+    executed = _Below("build", "notebooks")
+    failed = _Below("build", "failed")
+    runs = _Below("build", "runs")
+    deps = _Below("build", "deps")
+    params = _Below("build", "params")
+    timings = _Below("build", "timings")
+    figures = _Below("build", "figures")
+    tables = _Below("build", "tables")
+    html = _Below("build", "html")
+    manifest = _Below("build", "MANIFEST.json")
+    data_ok = _Below("build", ".data-ok", doc="Written by ``datapackage verify``: the data "
+                     "files it validated, by sha256, and the descriptor.")
+    crate = _Below("build", "ro-crate-metadata.json")
+    dist = _Below("build", "dist")
+    bench = _Below("build", "bench.json")
+    # read but never committed here
+    seed_talk = _Below("shared", "seed", "frucquet-2024-el-jadida-talk.txt",
+                       doc="Text layer of the talk (Frucquet 2024, HAL hal-04618370).")
+    slr_corpus_xlsx = _Below("shared", "data", "smart-city-slr-corpus",
+                             "All_Data_Set_Smart_City_Literature.xlsx",
+                             doc="Record-level smart-city SLR corpus (yusufbzk/SLR-Text-Mining).")
 
     # -- a notebook run's outputs
     def output_dir(self, kind: str) -> Path:

@@ -12,21 +12,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from analysis.errors import where
+from analysis.literature import records as rec
 from analysis.literature.formats.textio import decode_error, open_text
-from analysis.literature.records import (
-    NoYearFieldError,
-    Record,
-    RecordFormatError,
-    clean_text,
-    new_record,
-    normalise_doi,
-    parse_year,
-)
 
 _FIELDS_SAMPLE = 50
 
 
-def iter_openalex_json(path: Path) -> Iterator[Record]:
+def iter_openalex_json(path: Path) -> Iterator[rec.Record]:
     path = Path(path)
     with open_text(path) as handle:
         try:
@@ -36,14 +28,14 @@ def iter_openalex_json(path: Path) -> Iterator[Record]:
         except UnicodeDecodeError as error:
             raise decode_error(path, 1, handle, error) from None
         except json.JSONDecodeError as error:
-            raise RecordFormatError(
+            raise rec.RecordFormatError(
                 f"{where(path, error.lineno)}: malformed JSON ({error.msg}, column {error.colno})"
             ) from None
     works = _works_of(path, document)
     return _records(path, ((index + 1, work) for index, work in enumerate(works)), "work")
 
 
-def iter_openalex_jsonl(path: Path) -> Iterator[Record]:
+def iter_openalex_jsonl(path: Path) -> Iterator[rec.Record]:
     path = Path(path)
     return _records(path, _jsonl_works(path), "line")
 
@@ -57,12 +49,12 @@ def _works_of(path: Path, document: object) -> list[object]:
         if "id" in document or "publication_year" in document:
             return [document]
         keys = ", ".join(sorted(document)) or "(none)"
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{path}: JSON object is neither an OpenAlex works page (no 'results' list) nor a "
             f"work; keys found: {keys}"
         )
     kind = type(document).__name__
-    raise RecordFormatError(f"{path}: expected a JSON object or a list of works, got {kind}")
+    raise rec.RecordFormatError(f"{path}: expected a JSON object or a list of works, got {kind}")
 
 
 def _jsonl_works(path: Path) -> Iterator[tuple[int, object]]:
@@ -76,7 +68,7 @@ def _jsonl_works(path: Path) -> Iterator[tuple[int, object]]:
                 try:
                     yield number, json.loads(line)
                 except json.JSONDecodeError as error:
-                    raise RecordFormatError(
+                    raise rec.RecordFormatError(
                         f"{where(path, number)}: malformed JSON line ({error.msg}, "
                         f"column {error.colno})"
                     ) from None
@@ -84,31 +76,31 @@ def _jsonl_works(path: Path) -> Iterator[tuple[int, object]]:
             raise decode_error(path, number + 1, handle, error) from None
 
 
-def _records(path: Path, works: Iterable[tuple[int, object]], unit: str) -> Iterator[Record]:
+def _records(path: Path, works: Iterable[tuple[int, object]], unit: str) -> Iterator[rec.Record]:
     count, seen, has_year = 0, set(), False
     for number, work in works:
         if not isinstance(work, dict):
-            raise RecordFormatError(f"{path}, {unit} {number}: expected a JSON object (a work)")
+            raise rec.RecordFormatError(f"{path}, {unit} {number}: expected a JSON object (a work)")
         if count < _FIELDS_SAMPLE:
             seen.update(work)
         count += 1
         has_year = has_year or "publication_year" in work
         yield _record(path, number, unit, work)
     if count == 0:
-        raise RecordFormatError(f"{path}: no OpenAlex works found")
+        raise rec.RecordFormatError(f"{path}: no OpenAlex works found")
     if not has_year:
-        raise NoYearFieldError(path, sorted(seen), "publication_year")
+        raise rec.NoYearFieldError(path, sorted(seen), "publication_year")
 
 
-def _record(path: Path, number: int, unit: str, work: dict) -> Record:
+def _record(path: Path, number: int, unit: str, work: dict) -> rec.Record:
     location = number if unit == "line" else None
     label = "publication_year" if unit == "line" else f"work {number}: publication_year"
     title = work.get("title") or work.get("display_name")
     identifier, kind = work.get("id"), work.get("type")
-    return new_record(
-        year=parse_year(work.get("publication_year"), path, location, label),
-        title=clean_text(title) if isinstance(title, str) else "",
-        doi=normalise_doi(work.get("doi")),
+    return rec.new_record(
+        year=rec.parse_year(work.get("publication_year"), path, location, label),
+        title=rec.clean_text(title) if isinstance(title, str) else "",
+        doi=rec.normalise_doi(work.get("doi")),
         source_database="OpenAlex",
         document_type=kind if isinstance(kind, str) and kind else None,
         accession=identifier.rsplit("/", 1)[-1] if isinstance(identifier, str) else None,
@@ -124,7 +116,7 @@ def _abstract(path: Path, number: int, unit: str, inverted: object) -> str | Non
         isinstance(where_, list) and all(type(pos) is int for pos in where_)
         for where_ in inverted.values()
     ):
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{path}, {unit} {number}: abstract_inverted_index is not {{word: [positions]}} "
             f"(got {_shape(inverted)})"
         )
@@ -158,7 +150,7 @@ def check_depth(text: str, where_: str) -> None:
             return
         brackets = peeled
     if _EMPTY_PAIR.search(brackets):
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{where_}: JSON nested more than {MAX_JSON_DEPTH} levels deep (an OpenAlex work "
             "nests 5)"
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from analysis.errors import where
+from analysis.literature import records as rec
 from analysis.literature.columns import (
     database_from_header,
     map_columns,
@@ -24,16 +25,6 @@ from analysis.literature.columns import (
     year_aliases,
 )
 from analysis.literature.formats.textio import decode_error, open_text
-from analysis.literature.records import (
-    NoYearFieldError,
-    Record,
-    RecordFormatError,
-    clean_text,
-    new_record,
-    normalise_doi,
-    optional_text,
-    parse_year,
-)
 
 _DELIMITERS = (",", ";", "\t")
 
@@ -63,7 +54,7 @@ class _Columns:
         found = map_columns(header)
         if "year" not in found:
             named = [h for h in header if str(h or "").strip()]
-            raise NoYearFieldError(path, named, year_aliases())
+            raise rec.NoYearFieldError(path, named, year_aliases())
         get = lambda name: found.get(name, -1)  # noqa: E731 - tiny local accessor
         return cls(
             path=path, header=tuple(str(h) for h in header), year=get("year"),
@@ -73,21 +64,21 @@ class _Columns:
             default_database=database_from_header(header) or default_database,
         )
 
-    def record(self, row: list, line: int) -> Record:
+    def record(self, row: list, line: int) -> rec.Record:
         """Build the record of one row (at least as wide as the header)."""
         title, doi, database, kind, accession, abstract = (
             self.title, self.doi, self.source_database, self.document_type, self.accession,
             self.abstract,
         )
-        return new_record(
-            year=parse_year(row[self.year], self.path, line, self.header[self.year]),
-            title=clean_text(row[title]) if title >= 0 else "",
-            doi=normalise_doi(row[doi]) if doi >= 0 else None,
-            source_database=(optional_text(row[database]) if database >= 0 else None)
+        return rec.new_record(
+            year=rec.parse_year(row[self.year], self.path, line, self.header[self.year]),
+            title=rec.clean_text(row[title]) if title >= 0 else "",
+            doi=rec.normalise_doi(row[doi]) if doi >= 0 else None,
+            source_database=(rec.optional_text(row[database]) if database >= 0 else None)
             or self.default_database,
-            document_type=optional_text(row[kind]) if kind >= 0 else None,
-            accession=optional_text(row[accession]) if accession >= 0 else None,
-            abstract=optional_text(row[abstract]) if abstract >= 0 else None,
+            document_type=rec.optional_text(row[kind]) if kind >= 0 else None,
+            accession=rec.optional_text(row[accession]) if accession >= 0 else None,
+            abstract=rec.optional_text(row[abstract]) if abstract >= 0 else None,
         )
 
 
@@ -98,7 +89,7 @@ def _check_unique(path: Path, header: list[str], row: int) -> None:
     for name in header:
         key = normalise_header(name)
         if key and key in seen:
-            raise RecordFormatError(
+            raise rec.RecordFormatError(
                 f"{where(path, row, str(name).strip())}: the header names this column twice; "
                 "rename or delete one of them"
             )
@@ -120,7 +111,7 @@ def _wrong_delimiter(path: Path, header_line: str, delimiter: str, row: int) -> 
     """Name the separator when the header only has a year column split by another one."""
     for other in (*_DELIMITERS, "|"):
         if other != delimiter and "year" in map_columns(header_line.split(other)):
-            raise RecordFormatError(
+            raise rec.RecordFormatError(
                 f"{where(path, row)}: the header has no year column when split by "
                 f"{_DELIMITER_NAMES[delimiter]}, but has one when split by "
                 f"{_DELIMITER_NAMES[other]}: the file is separated by {_DELIMITER_NAMES[other]}"
@@ -132,7 +123,7 @@ def _wrong_delimiter(path: Path, header_line: str, delimiter: str, row: int) -> 
 def iter_csv(
     path: Path, *, delimiter: str | None = None, quoting: int = csv.QUOTE_MINIMAL,
     default_database: str | None = None, preamble_lines: int = 0,
-) -> Iterator[Record]:
+) -> Iterator[rec.Record]:
     """Stream records from a delimited text file (header row first, after ``preamble_lines``
     lines that are not part of the table, such as Dimensions' "About the data" line)."""
     path = Path(path)
@@ -150,7 +141,7 @@ def iter_csv(
             reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
             try:
                 yield from _records_from_rows(path, reader, default_database, preamble_lines)
-            except NoYearFieldError:
+            except rec.NoYearFieldError:
                 _wrong_delimiter(path, header_line, delimiter, preamble_lines + 1)
                 raise
         except UnicodeDecodeError as error:
@@ -158,26 +149,26 @@ def iter_csv(
             raise decode_error(path, line, handle, error) from None
 
 
-def iter_wos_tab(path: Path) -> Iterator[Record]:
+def iter_wos_tab(path: Path) -> Iterator[rec.Record]:
     """Web of Science tab-delimited: no quoting (titles may contain lone quotes)."""
     return iter_csv(
         path, delimiter="\t", quoting=csv.QUOTE_NONE, default_database="Web of Science"
     )
 
 
-def iter_dimensions_csv(path: Path) -> Iterator[Record]:
+def iter_dimensions_csv(path: Path) -> Iterator[rec.Record]:
     """Dimensions CSV: one "About the data: Exported on ..." line, then the table."""
     return iter_csv(path, default_database="Dimensions", preamble_lines=1)
 
 
 def _records_from_rows(
     path: Path, reader: csv._reader, default_database: str | None, offset: int = 0
-) -> Iterator[Record]:
+) -> Iterator[rec.Record]:
     """Records of the rows; ``offset`` is the number of lines before the header."""
     try:
         header = next(reader, None)
         if header is None:
-            raise RecordFormatError(f"{path}: empty file (expected a header row)")
+            raise rec.RecordFormatError(f"{path}: empty file (expected a header row)")
         columns = _Columns.from_header(path, header, default_database, offset + 1)
         width = len(header)
         start = last = offset + reader.line_num + 1
@@ -190,7 +181,7 @@ def _records_from_rows(
             start = offset + reader.line_num + 1
     except csv.Error as error:
         line = offset + reader.line_num
-        raise RecordFormatError(f"{where(path, line)}: malformed CSV: {error}") from None
+        raise rec.RecordFormatError(f"{where(path, line)}: malformed CSV: {error}") from None
     _check_last_line(path, last)
 
 
@@ -201,7 +192,7 @@ def _check_last_line(path: Path, row: int) -> None:
         handle.seek(max(0, handle.seek(0, 2) - 4))
         tail = handle.read().rstrip(b"\x00")
     if tail and not tail.endswith((b"\n", b"\r", b'"')):
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{where(path, row)}: the last row does not end with a line break; the file looks "
             "cut off (if it is complete, end it with a line break)"
         )
@@ -212,7 +203,7 @@ def _check_width(path: Path, row: list[str], width: int, line: int) -> None:
     or miss cells: that means a broken quote or a truncated line."""
     if not row or (len(row) > width and not any(cell.strip() for cell in row[width:])):
         return
-    raise RecordFormatError(
+    raise rec.RecordFormatError(
         f"{where(path, line)}: row has {len(row)} cells but the header has {width} "
         "(a broken quote or a truncated line?)"
     )
@@ -227,10 +218,10 @@ def _check_xlsx_size(path: Path, handle: BinaryIO) -> None:
     try:
         members = zipfile.ZipFile(handle).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise RecordFormatError(f"{path}: not a readable .xlsx workbook ({error})") from None
+        raise rec.RecordFormatError(f"{path}: not a readable .xlsx workbook ({error})") from None
     size = sum(member.file_size for member in members)
     if size > MAX_WORKBOOK_BYTES:
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{path}: workbook expands to {size / 2**20:.0f} MiB, more than the "
             f"{MAX_WORKBOOK_BYTES // 2**20} MiB read (a zip bomb, or an export to split or to "
             "save as CSV)"
@@ -238,7 +229,7 @@ def _check_xlsx_size(path: Path, handle: BinaryIO) -> None:
     handle.seek(0)
 
 
-def iter_xlsx(path: Path) -> Iterator[Record]:
+def iter_xlsx(path: Path) -> Iterator[rec.Record]:
     """Stream records from the first sheet of an Excel workbook (Citavi, Zotero via Excel, ...)."""
     import openpyxl  # imported here: only Excel users pay for it
 
@@ -250,7 +241,8 @@ def iter_xlsx(path: Path) -> Iterator[Record]:
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises several unrelated types for a bad workbook
-            raise RecordFormatError(f"{path}: not a readable .xlsx workbook ({error})") from None
+            raise rec.RecordFormatError(
+                f"{path}: not a readable .xlsx workbook ({error})") from None
         try:
             rows = workbook.worksheets[0].iter_rows(values_only=True)
             yield from _records_from_cells(path, _guarded(path, enumerate(rows, 1)))
@@ -266,20 +258,20 @@ def _guarded(path: Path, rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[in
         for number, cells in rows:  # noqa: B007 - used in the message
             yield number, cells
     except Exception as error:  # the parsers' own types; ours are never raised in here
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{where(path, number + 1)}: damaged .xlsx workbook ({type(error).__name__}: "
             f"{str(error)[:80]})"
         ) from None
 
 
-def iter_xls(path: Path) -> Iterator[Record]:
+def iter_xls(path: Path) -> Iterator[rec.Record]:
     """The first sheet of a legacy Excel .xls workbook (Web of Science's "Excel" export), read
     with xlrd (a workbook is read whole; it is bounded like .xlsx)."""
     import xlrd  # imported here: only .xls users pay for it
 
     path = Path(path)
     if path.stat().st_size > MAX_WORKBOOK_BYTES:
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{path}: .xls workbook larger than {MAX_WORKBOOK_BYTES // 2**20} MiB; save it as CSV"
         )
     try:
@@ -288,13 +280,13 @@ def iter_xls(path: Path) -> Iterator[Record]:
         rows = [(number, tuple(sheet.row_values(number - 1)))
                 for number in range(1, sheet.nrows + 1)]
     except Exception as error:  # xlrd raises XLRDError, CompDocError, struct/Index errors ...
-        raise RecordFormatError(
+        raise rec.RecordFormatError(
             f"{path}: not a readable .xls workbook ({type(error).__name__}: {str(error)[:80]})"
         ) from None
     yield from _records_from_cells(path, rows)
 
 
-def _records_from_cells(path: Path, rows: Iterable[tuple[int, tuple]]) -> Iterator[Record]:
+def _records_from_cells(path: Path, rows: Iterable[tuple[int, tuple]]) -> Iterator[rec.Record]:
     columns = None
     for number, cells in rows:
         if columns is None:
@@ -307,4 +299,4 @@ def _records_from_cells(path: Path, rows: Iterable[tuple[int, tuple]]) -> Iterat
             row.extend([None] * (len(columns.header) - len(row)))
             yield columns.record(row, number)
     if columns is None:
-        raise RecordFormatError(f"{path}: empty workbook (expected a header row)")
+        raise rec.RecordFormatError(f"{path}: empty workbook (expected a header row)")
