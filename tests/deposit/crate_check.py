@@ -63,6 +63,12 @@ def offline_context(monkeypatch) -> None:
 
 def issues(root: Path, profile: str, severity: str, cache: Path) -> list[str]:
     """"CHECK-ID: message (entity)" for every failed check at or above ``severity``."""
+    return [text for _, text in graded_issues(root, profile, severity, cache)]
+
+
+def graded_issues(root: Path, profile: str, severity: str, cache: Path) -> list[tuple[str, str]]:
+    """(severity name, "CHECK-ID: message (entity)") of every failed check at or above
+    ``severity``: one validation at RECOMMENDED also answers for REQUIRED."""
     from rocrate_validator import services
     from rocrate_validator.models.settings import ValidationSettings
     from rocrate_validator.models.severity import Severity
@@ -75,5 +81,5 @@ def issues(root: Path, profile: str, severity: str, cache: Path) -> list[str]:
         requirement_severity=getattr(Severity, severity), offline=True, cache_path=cache,
         skip_availability_check=True)
     result = services.validate(settings)
-    return sorted(f"{i.check.identifier}: {i.message} ({i.violatingEntity})"
+    return sorted((i.severity.name, f"{i.check.identifier}: {i.message} ({i.violatingEntity})")
                   for i in result.get_issues())

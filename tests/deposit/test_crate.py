@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from crate_check import issues, lay_out, offline_context
+from crate_check import graded_issues, issues, lay_out, offline_context
 
 from analysis.fileio import sha256_file
 from analysis.paths import Paths
@@ -136,9 +136,11 @@ def test_the_process_run_crate_checker_passes_every_required_check(written, path
                                                                    monkeypatch):
     offline_context(monkeypatch)
     root = lay_out(paths.crate, paths, tmp_path / "crate")
-    for profile in ("ro-crate-1.3", "process-run-crate-0.5"):
-        assert issues(root, profile, "REQUIRED", tmp_path / "cache") == [], profile
-    recommended = issues(root, "process-run-crate-0.5", "RECOMMENDED", tmp_path / "cache")
+    assert issues(root, "ro-crate-1.3", "REQUIRED", tmp_path / "cache") == []
+    graded = graded_issues(root, "process-run-crate-0.5", "RECOMMENDED", tmp_path / "cache")
+    assert [text for grade, text in graded if grade == "REQUIRED"] == []
+    recommended = [text for grade, text in graded if grade == "RECOMMENDED"]
+    assert {grade for grade, _ in graded} <= {"REQUIRED", "RECOMMENDED"}
     # what is knowingly left out: no endTime (determinism), no agent (who ran make is not
     # recorded), and notebooks are files of the crate, so their ids are relative paths and
     # they have no url (the project records no public repository address)
@@ -156,5 +158,8 @@ def test_the_checker_rejects_a_run_without_its_notebook(written, paths, tmp_path
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(written), encoding="utf-8")
     root = lay_out(broken, paths, tmp_path / "crate")
-    found = issues(root, "process-run-crate-0.5", "REQUIRED", tmp_path / "cache")
+    # graded as the passing check above grades them: one RECOMMENDED-level validation sees a
+    # broken MUST as REQUIRED
+    graded = graded_issues(root, "process-run-crate-0.5", "RECOMMENDED", tmp_path / "cache")
+    found = [text for grade, text in graded if grade == "REQUIRED"]
     assert found and all("instrument" in i for i in found)
