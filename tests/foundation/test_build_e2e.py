@@ -225,7 +225,10 @@ def test_a_deleted_or_damaged_artifact_or_run_record_is_rebuilt_by_make_all(buil
     for artifact in manifest["artifacts"]:
         if not artifact["path"].startswith("build/notebooks/"):
             by_run.setdefault(artifact["run"], artifact["path"])
-    (deleted_run, deleted), (damaged_run, damaged), (record_run, _) = sorted(by_run.items())[:3]
+    # three runs of the two quick notebooks: which run is damaged does not change what make
+    # must do, and notebook 01 would cost most of the rebuild
+    quick = sorted((run, path) for run, path in by_run.items() if not run.startswith("01_"))
+    (deleted_run, deleted), (damaged_run, damaged), (record_run, _) = quick[:3]
     (project / deleted).unlink()
     with open(project / damaged, "r+b") as handle:
         handle.truncate(10)
