@@ -320,6 +320,12 @@ def test_a_series_file_loads_as_an_independent_snapshot_series(tmp_path, capsys,
     assert "OpenAlex snapshot" in got.title["en"] and "not the Web of Science" in got.origin["en"]
     assert "Instantané OpenAlex" in got.title["fr"] and "(titre), article, review" in (
         got.origin["fr"])
+    # every language of the catalogue names the series: an Arabic run plots it too
+    from analysis import i18n
+
+    for lang in i18n.languages():
+        assert "allam" in got.title[lang] and "Sharifi et al. 2021" in got.origin[lang], lang
+    assert "لقطة" in got.title["ar"] and "(العنوان)" in got.origin["ar"]
 
 
 def test_a_series_file_changed_after_it_was_written_is_refused(tmp_path, capsys):

@@ -195,27 +195,18 @@ def snapshot_series(path: Path, *, paths: Paths = PROCESS) -> CountSeries:
     per_year = {int(y): int(n) for y, n in snap["counts"].items()}
     trace.record_input(path, resource="openalex_snapshot_count", paths=paths)
     rule, engine = snap["rule"], snap["engine"]
-    patterns = " AND ".join(rule["title_regex"])
-    where_en, where_fr = ("title or abstract", "titre ou résumé") if rule["abstract"] else (
-        "title", "titre")
-    kinds_en = ", ".join(rule["types"]) or "all types"
-    kinds_fr = ", ".join(rule["types"]) or "tous types"
-    counted = str(snap["counted_at"])[:10]
-    origin = {
-        "en": f"Independent series from the whole OpenAlex snapshot (partitions up to {newest}; "
-              f"rule {patterns} ({where_en}), {kinds_en}; counted {counted} with {engine['name']} "
-              f"{engine['version']}; CC0) — not the Web of Science corpus of Sharifi et al. "
-              "2021 or Allam et al. 2022",
-        "fr": f"Série indépendante tirée de l'instantané OpenAlex complet (partitions jusqu'au "
-              f"{newest} ; règle {patterns} ({where_fr}), {kinds_fr} ; comptée le {counted} avec "
-              f"{engine['name']} {engine['version']} ; CC0) — pas le corpus Web of Science de "
-              "Sharifi et al. 2021 ni d'Allam et al. 2022",
-    }
+    origin = Text("Independent series from the whole OpenAlex snapshot (partitions up to "
+                  "{newest}; rule {patterns} ({where}), {kinds}; counted {counted} with {engine};"
+                  " CC0) — not the Web of Science corpus of Sharifi et al. 2021 or Allam et al. "
+                  "2022", newest=str(newest), patterns=" AND ".join(rule["title_regex"]),
+                  where=Text("title or abstract") if rule["abstract"] else Text("title"),
+                  kinds=", ".join(rule["types"]) or Text("all types"),
+                  counted=str(snap["counted_at"])[:10],
+                  engine=f"{engine['name']} {engine['version']}")
     return CountSeries(
         key=f"openalex-snapshot:{rule['name']}", origin=origin, window=window,
         counts=_frame(per_year, window), no_year=int(snap["without_year"]),
-        title={"en": f"OpenAlex snapshot: works per year ({rule['name']})",
-               "fr": f"Instantané OpenAlex : travaux par an ({rule['name']})"},
+        title=Text("OpenAlex snapshot: works per year ({name})", name=rule["name"]),
         source=f"{paths.relative(path)} (OpenAlex snapshot at {snap['snapshot']['root']}, "
                f"{snap['snapshot']['files']} files, newest partition {newest}, CC0)",
     )
