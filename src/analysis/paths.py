@@ -144,6 +144,15 @@ class Paths:
             return self.build / recorded.removeprefix("build").lstrip("/")
         return Path(os.path.normpath(self.root / recorded))
 
+    def given(self, path: str | Path) -> Path:
+        """A file a researcher names in a notebook parameter: absolute, or relative to the
+        project root (where make runs, whatever folder the kernel works in); ``~`` expanded.
+
+        >>> user(Path("/r")).given("exports/wos.txt"), user(Path("/r")).given("/tmp/a.ris")
+        (PosixPath('/r/exports/wos.txt'), PosixPath('/tmp/a.ris'))
+        """
+        return self.absolute(str(Path(path).expanduser()))
+
 
 def user(root: Path = _CHECKOUT, **changes: Path | None) -> Paths:
     """The paths of a project at ``root``, with its usual layout, and any folder changed."""

@@ -111,6 +111,18 @@ def test_export_series_counts_and_deduplicates(tmp_path):
         series_mod.export_series([])
 
 
+def test_export_files_are_read_relative_to_the_project_root_not_the_kernels_folder(
+        tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.ris").write_text(RIS.format(y1=2015, y2=2016), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "exports")  # a kernel works in notebooks/, not at the root
+    chosen = series_mod.from_parameters("export", "exports/a.ris", "2015-2016",
+                                        paths=PROCESS.replace(root=tmp_path))
+    assert [s.as_dict() for s in chosen] == [{2015: 1, 2016: 1}]
+    with pytest.raises(DataError, match=f"{PROCESS.root}/exports/a.ris: no such file"):
+        series_mod.from_parameters("export", "exports/a.ris", "", paths=PROCESS)
+
+
 def test_parameter_parsers():
     assert textlist.items(" a, b,,c ") == ["a", "b", "c"]
     assert series_mod.parse_window("1991-2020") == (1991, 2020)

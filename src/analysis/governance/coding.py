@@ -185,8 +185,7 @@ def load_coding(path: Path | str, known_excerpts: set[str],
 
 def resolve(path: str | Path, *, paths: Paths = PROCESS) -> Path:
     """A coding file path as given to the notebook: absolute, or relative to the project root."""
-    path = Path(path).expanduser()
-    return path if path.is_absolute() else paths.root / path
+    return paths.given(path)
 
 
 def artifact_suffix(lang: str, coding_file: str) -> str:

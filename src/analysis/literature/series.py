@@ -308,8 +308,8 @@ def select(names: list[str], export_files: list[str] | None = None,
 def from_parameters(series: str, export_files: str = "", export_window: str = "", *,
                     paths: Paths = PROCESS) -> list[CountSeries]:
     """The series notebook 01's parameters ask for (each a comma list, or ``YYYY-YYYY``)."""
-    return select(textlist.items(series), textlist.items(export_files),
-                  parse_window(export_window), paths=paths)
+    files = [paths.given(name) for name in textlist.items(export_files)]
+    return select(textlist.items(series), files, parse_window(export_window), paths=paths)
 
 
 def describe(chosen: list[CountSeries], lang: str) -> str:
