@@ -96,7 +96,13 @@ $(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
 	touch $@
 
-$(BUILD)/runs.mk: $(CONFIG) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/pipeline/makedeps.py src/analysis/pipeline/parameters.py $(ENV_STAMP)
+# Which configuration build/ was last made from: switching CONFIG= to another file (even an
+# older one) re-makes the run rules and, through them, the manifest, the crate and the site.
+CONFIG_MARK := $(BUILD)/params/config$(subst /,-,$(abspath $(CONFIG))).mark
+$(CONFIG_MARK):
+	@mkdir -p $(@D) && rm -f $(BUILD)/params/config*.mark && touch $@
+
+$(BUILD)/runs.mk: $(CONFIG) $(CONFIG_MARK) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/pipeline/makedeps.py src/analysis/pipeline/parameters.py $(ENV_STAMP)
 	$(PY) -m analysis.pipeline.makedeps $@
 	touch $@
 
@@ -105,7 +111,7 @@ check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema i
 $(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.datapackage verify
 
-$(MANIFEST): $(EXECUTED) src/analysis/pipeline/manifest.py $(ENV_STAMP)
+$(MANIFEST): $(EXECUTED) $(BUILD)/runs.mk src/analysis/pipeline/manifest.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/origin.py $(ENV_STAMP)
 	$(PY) -m analysis.pipeline.manifest
 
 $(CRATE): $(MANIFEST) $(NOTEBOOK_FILES) CITATION.cff LICENSE DATA-LICENSE.md data/datapackage.json requirements.lock src/analysis/pipeline/crate.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/citation.py $(ENV_STAMP)

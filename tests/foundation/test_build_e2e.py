@@ -244,3 +244,16 @@ def test_a_finished_build_leaves_no_temporary_folder_in_build(builds):
     hidden = [p.name for p in (builds.path / "build").iterdir() if p.is_dir()
               and p.name.startswith(".")]
     assert hidden == []
+
+
+def test_switching_the_configuration_remakes_the_run_rules_and_the_manifest(builds, project):
+    """Last in this file: it leaves the build as it was, but re-makes its manifest and site."""
+    from analysis import yamlfile
+
+    full = yamlfile.load(project / "config" / "build.yml")["runs"]
+    planned = make(project, "CONFIG=config/build.yml", "-n", "all").stdout
+    assert len(re.findall(r"analysis\.pipeline\.run ", planned)) == len(full)
+    assert "analysis.pipeline.manifest" in planned
+    back = make(project, CI, "all")  # back to the tiny configuration, an older file
+    assert RAN.findall(back.stdout) == [] and "analysis.pipeline.manifest" in back.stdout
+    assert artifact_hashes(project) == builds.first_hashes
