@@ -14,7 +14,7 @@ from analysis.governance import coding, evidence
 from analysis.governance import trajectories as gov
 from analysis.paths import PROCESS
 
-#: Respondent codes in the order the talk quotes them (issue 4): B-501 appears twice.
+#: Respondent codes in the order the talk quotes them: B-501 appears twice.
 TALK_ORDER = ["A-501", "Bc-101", "A-302", "A-502", "B-501", "B-401", "A-301", "B-501"]
 
 

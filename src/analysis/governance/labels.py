@@ -13,10 +13,7 @@ from analysis import i18n
 from analysis.i18n import N_, check_lang
 
 LEVELS = ("low", "medium", "high")
-THEMES = ("leadership", "data and organisation", "HR and skills", "co-creation",
-          "open governance", "phasing")
 DIMENSIONS = ("proactivity", "openness", "proactivity and openness")
-BASES = ("stated in the talk", "schematic")
 ARABIC_STATUS = ("full", "partial", "not available")
 MODES = ("proactive", "open")
 

@@ -180,11 +180,6 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return translations(lang).ngettext(singular, plural, n)
 
 
-def translate_many(lang: str, messages: list[str]) -> list[str]:
-    """Each message of a list in ``lang`` (labels read from data files)."""
-    return [gettext(lang, m) for m in messages]
-
-
 @cache
 def locale(lang: str, *, paths: Paths = PROCESS) -> Locale:
     """The CLDR locale of ``lang``: the catalogue's ``Language`` header (``ar`` → ``ar_MA``)."""

@@ -74,13 +74,13 @@ SERIES = {
 
 
 def counts_file(paths: Paths = PROCESS) -> Path:
-    """The committed annual counts (resource ``literature_corpus_counts``)."""
-    return paths.literature / "corpus_counts.csv"
+    """The committed annual counts, where the data package puts them."""
+    return datapackage.resource_path(COUNTS_RESOURCE, paths=paths)
 
 
 def series_file(paths: Paths = PROCESS) -> Path:
-    """The committed series definitions (resource ``literature_corpus_series``)."""
-    return paths.literature / "corpus_series.csv"
+    """The committed series definitions, where the data package puts them."""
+    return datapackage.resource_path(SERIES_RESOURCE, paths=paths)
 
 
 class RecordLike(Protocol):

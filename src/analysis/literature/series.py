@@ -120,8 +120,9 @@ def corpus_series(key: str, *, paths: Paths = PROCESS) -> CountSeries:
         key=key, title=_CORPUS_TITLE[key], origin=origin, window=window,
         counts=_frame(per_year, window),
         no_year=int(rows.loc[rows["year"].isna(), "records"].sum()),
-        source=f"data/literature/corpus_counts.csv (derived from {definition['source']}, "
-               f"GPL-3.0; selection: {definition['selection']})",
+        source=f"{paths.relative(corpus.counts_file(paths))} (derived from "
+               f"{definition['source']}, {corpus.SOURCE_LICENSE}; "
+               f"selection: {definition['selection']})",
     )
 
 

@@ -10,8 +10,8 @@ It holds, at the archive's root:
   checkout and a rebuild must record the same commit and dates to be byte-identical;
 - ``SHA256SUMS`` (``sha256sum -c SHA256SUMS`` checks every other file).
 
-Why build/dist/ and not dist/: nothing is ever written outside build/ and .venv/, so
-`make clean` removes every file the project ever wrote.
+Why build/dist/ and not dist/: the build writes nothing outside build/ and .venv/, so
+`make clean` removes every file a build wrote.
 
 Reproducible: entries sorted by name, every timestamp SOURCE_DATE_EPOCH (the commit's date),
 permissions 0644, or 0755 where git records an executable, deflate at a fixed level, no
