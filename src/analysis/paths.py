@@ -76,11 +76,15 @@ class Paths:
                                       doc="Table Schema of a researcher's own coding file.")
     literature = _Below("data", "literature")
     literature_queries = _Below("data", "literature", "queries.yml")
-    openalex_snapshots = _Below("data", "literature", "openalex")
+    openalex_api_snapshots = _Below("data", "literature", "openalex", doc="Dated OpenAlex API "
+                                    "counts (`python -m analysis.literature openalex`).")
+    openalex_snapshot_counts = _Below("data", "literature", "openalex-snapshot",
+                                      doc="Kept series files of whole-snapshot counts.")
     # everything the build writes is below build/
     executed = _Below("build", "notebooks")
     failed = _Below("build", "failed")
     runs = _Below("build", "runs")
+    runs_mk = _Below("build", "runs.mk")
     deps = _Below("build", "deps")
     params = _Below("build", "params")
     timings = _Below("build", "timings")
@@ -93,6 +97,8 @@ class Paths:
     crate = _Below("build", "ro-crate-metadata.json")
     dist = _Below("build", "dist")
     bench = _Below("build", "bench.json")
+    snapshot_out = _Below("build", "snapshot")
+    webfonts = _Below("build", "webfonts")
     # read but never committed here
     seed_talk = _Below("shared", "seed", "frucquet-2024-el-jadida-talk.txt",
                        doc="Text layer of the talk (Frucquet 2024, HAL hal-04618370).")

@@ -76,8 +76,8 @@ def test_select_skips_absent_snapshots_and_rejects_unknown(tmp_path):
     empty = PROCESS.replace(data=tmp_path / "none")
     assert series_mod.select(["openalex"], paths=empty) == []
     found = PROCESS.replace(data=tmp_path / "data")
-    found.openalex_snapshots.mkdir(parents=True)
-    snapshot(found.openalex_snapshots)
+    found.openalex_api_snapshots.mkdir(parents=True)
+    snapshot(found.openalex_api_snapshots)
     assert [s.key for s in series_mod.select(["openalex"], paths=found)] == ["openalex:sharifi"]
     with pytest.raises(ParameterError, match="known: corpus_all"):
         series_mod.select(["wos"])

@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.paths import PROCESS, Paths
+from analysis.paths import PROCESS, Paths, user
+from analysis.pipeline import runrecord
 from analysis.pipeline.workspace import clean_env, copy_project, installed_venv, make
 
 NOOP_REPEATS = 5
@@ -98,8 +99,8 @@ def _timings(project: Path) -> dict[str, dict]:
 
 
 def _artifact_hashes(project: Path) -> dict[str, str]:
-    manifest = json.loads((project / "build" / "MANIFEST.json").read_text())
-    return {a["path"]: a["sha256"] for a in manifest["artifacts"]}
+    manifest = runrecord.read_manifest(user(project).manifest)
+    return {artifact.path: artifact.sha256 for artifact in manifest.artifacts}
 
 
 def _clean_build(project: Path, *flags: str, paths: Paths) -> dict:

@@ -311,7 +311,7 @@ def command(args: argparse.Namespace, paths: Paths) -> int:
     session = session_with_retries(args.retries, args.backoff)
     snapshot = fetch_counts(query, year_from, year_to, base_url=args.base_url,
                             api_key=api_key, session=session, timeout=args.timeout)
-    target = write_snapshot(snapshot, args.out or paths.openalex_snapshots,
+    target = write_snapshot(snapshot, args.out or paths.openalex_api_snapshots,
                             args.series or query, api_key)
     print(f"wrote {target}")
     if not api_key:

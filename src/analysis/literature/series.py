@@ -133,7 +133,7 @@ _OPENALEX_KEYS = ("query", "year_from", "year_to", "url", "retrieved", "counts")
 
 def openalex_snapshots(folder: Path | None = None, *, paths: Paths = PROCESS) -> list[Path]:
     """Snapshot files present, sorted by name (``<series>_<from>-<to>_<day>.json``)."""
-    folder = Path(folder or paths.openalex_snapshots)
+    folder = Path(folder or paths.openalex_api_snapshots)
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
@@ -174,7 +174,7 @@ _SNAPSHOT_KEYS = ("kind", "rule", "year_from", "year_to", "counts", "without_yea
 def snapshot_series_files(folders: list[Path] | None = None, *,
                           paths: Paths = PROCESS) -> list[Path]:
     """Series files of ``snapshot`` runs, sorted by name within each folder (data/ first)."""
-    folders = folders or [paths.literature / "openalex-snapshot"]
+    folders = folders or [paths.openalex_snapshot_counts]
     return [p for folder in map(Path, folders) if folder.is_dir()
             for p in sorted(folder.glob("openalex-snapshot_*.json"))]
 

@@ -147,7 +147,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 @cli.command(_arguments)
 def main(args: argparse.Namespace, paths: Paths) -> int:
-    target = args.target or paths.build / "runs.mk"
+    target = args.target or paths.runs_mk
     write_text_if_changed(target, rules(load_config(paths=paths), paths=paths))
     return 0
 

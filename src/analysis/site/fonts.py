@@ -31,7 +31,7 @@ def web_fonts(*, paths: Paths = PROCESS) -> list[tuple[str, bytes]]:
     """(``Name.woff2``, bytes) of every bundled font, converted once and cached in the build."""
     found = []
     for ttf in sorted(i18n.FONTS.glob("*.ttf")):
-        cached = paths.build / "webfonts" / f"{ttf.stem}-{sha256_file(ttf)[:16]}.woff2"
+        cached = paths.webfonts / f"{ttf.stem}-{sha256_file(ttf)[:16]}.woff2"
         if not cached.is_file():
             write_bytes(cached, woff2(ttf))
         found.append((f"{ttf.stem}.woff2", cached.read_bytes()))

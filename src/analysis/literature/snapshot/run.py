@@ -57,7 +57,7 @@ class Engine:
 
 
 def default_out(paths: Paths = PROCESS) -> Path:
-    return paths.build / "snapshot"
+    return paths.snapshot_out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
