@@ -106,3 +106,11 @@ def test_coding_figure_marks_every_case_period_apart(coding_file):
     assert len(points) == len(set(points)) == len(periods)
     assert sorted(t.get_text() for t in ax.texts) == sorted(periods["period"])
     assert len(ax.patches) == len(periods) - periods["case"].nunique()
+
+
+def test_the_trajectory_alt_text_lists_each_step_with_its_levels_and_excerpts():
+    import pandas as pd
+
+    steps = pd.DataFrame({"step_id": ["A1", "A2"], "proactivity": ["low", "high"],
+                          "openness": ["low", "medium"], "excerpt_ids": ["E1", "E2;E3"]})
+    assert plots.steps_text(steps) == "A1: low/low [E1]; A2: high/medium [E2;E3]"

@@ -209,6 +209,23 @@ def test_fit_figure_marks_break_ci_and_claim_year():
     assert any("break" in lbl for lbl in labels) and any("2015" in lbl for lbl in labels)
 
 
+def test_notebook_figures_are_saved_per_series_and_only_fitted_series_get_a_fit_figure(
+        tmp_paths):
+    out = tmp_paths.replace(staging=None)
+    fitted = report.analyse(series_mod.corpus_series("corpus_all"), CFG)
+    short = report.analyse(synthetic({2018: 3, 2019: 4}, (2018, 2019), key="a:b"), CFG)
+    assert fitted.fits and not short.fits
+    plots.save_growth_figures([fitted.series, short.series], "en", 2000, 2025, False, paths=out)
+    plots.save_fit_figures([fitted, short], "en", 2015, 2000, 2025, paths=out)
+    saved = sorted(p.name for p in out.figures.glob("*.json"))
+    assert saved == ["literature_fit_corpus_all_en.json", "literature_growth_a-b_en.json",
+                     "literature_growth_corpus_all_en.json"]
+    meta = json.loads((out.figures / "literature_growth_corpus_all_en.json").read_text())
+    assert meta["caption"].startswith(f"{fitted.series.title['en']}. ")
+    assert series_mod.sources([fitted.series, short.series]) == (
+        f"{fitted.series.source}; {short.series.source}")
+
+
 def test_counts_table_has_cumulative_only_in_window():
     table = report.counts_table([series_mod.corpus_series("corpus_all")], 2000, 2030)
     assert table["cumulative"].notna().sum() == 11

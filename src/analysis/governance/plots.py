@@ -262,3 +262,9 @@ def coding_figure(derived: pd.DataFrame, cases: list[str], lang: str, source: st
     fig.text(0.5, 0.01, text("coding_note", lang).format(file=source), ha="center",
              fontsize=7.5, color=GREY)
     return fig
+
+
+def steps_text(steps: pd.DataFrame) -> str:
+    """Each step as ``A1: low/medium [E3, E4]`` (levels and excerpts), for the alt text."""
+    return "; ".join(f"{r.step_id}: {r.proactivity}/{r.openness} [{r.excerpt_ids}]"
+                     for r in steps.itertuples())

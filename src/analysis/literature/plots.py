@@ -26,6 +26,7 @@ from analysis.i18n import N_
 from analysis.literature import facts as facts_mod
 from analysis.literature.report import SeriesResult
 from analysis.literature.series import CountSeries
+from analysis.paths import PROCESS, Paths
 
 BAR, LINE, OUTSIDE, FIT, BREAK = "#3b6ea5", "#c8553d", "0.88", "#2a9d8f", "#6a4c93"
 
@@ -248,3 +249,41 @@ def alt_growth(series: CountSeries, lang: str, year_from: int, year_to: int) -> 
                                    "band, no bar.").format(years=", ".join(map(str,
                                                                               outside["year"])))
     return text
+
+
+# --- what notebook 01 saves and shows, one figure per series ----------------------------------
+
+def artifact_key(series: CountSeries) -> str:
+    """``openalex-snapshot:allam`` -> ``openalex-snapshot-allam``: a series key in a file name."""
+    return series.key.replace(":", "-")
+
+
+def save_growth_figures(chosen: list[CountSeries], lang: str, year_from: int, year_to: int,
+                        log_scale: bool, *, paths: Paths = PROCESS) -> None:
+    """Save and show each series' records-per-year figure, captioned by its title and origin."""
+    from analysis import figures
+
+    for series in chosen:
+        fig = growth_figure(series, lang, year_from, year_to, log_scale)
+        figures.save(fig, f"literature_growth_{artifact_key(series)}_{lang}",
+                     source=series.source, caption=f"{series.title[lang]}. {series.origin[lang]}.",
+                     alt=alt_growth(series, lang, year_from, year_to), paths=paths)
+        plt.show()
+
+
+def save_fit_figures(results: list[SeriesResult], lang: str, claimed_year: int, year_from: int,
+                     year_to: int, *, paths: Paths = PROCESS) -> None:
+    """Save and show the fitted curves of each series that could be fitted (others have none)."""
+    from analysis import figures
+
+    for result in (r for r in results if r.fits):
+        fig = fit_figure(result, lang, claimed_year, year_from, year_to)
+        figures.save(
+            fig, f"literature_fit_{artifact_key(result.series)}_{lang}",
+            source=result.series.source,
+            caption=i18n.gettext(lang, "Log-linear and broken-stick fits (log scale); band: 95% "
+                                 "CI of the break year.") + " " + result.series.origin[lang] + ".",
+            alt=i18n.render(lang, "Records per year from {y0} to {y1} on a log scale, with the "
+                            "fitted curves and the estimated break.", y0=result.years[0],
+                            y1=result.years[-1]), paths=paths)
+        plt.show()

@@ -321,3 +321,8 @@ def describe(chosen: list[CountSeries], lang: str) -> str:
                     n=i18n.integer(int(s.counts["records"].sum()) + s.no_year, lang),
                     w0=s.window[0], w1=s.window[1]) + "\n"
         for s in chosen)
+
+
+def sources(chosen: list[CountSeries]) -> str:
+    """Where the values of several series come from, for a table that combines them."""
+    return "; ".join(s.source for s in chosen)
