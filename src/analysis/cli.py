@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from analysis.paths import Paths
 
 Handler = Callable[[argparse.Namespace, "Paths"], int]
-EPILOG = ("Paths come from ANALYSIS_BUILD_DIR, ANALYSIS_CONFIG and ANALYSIS_SHARED_DIR when set. "
-          "Bad input is reported in one line naming the file, row and column; exit status 1.")
+EPILOG = ("Paths come from ANALYSIS_ROOT, ANALYSIS_BUILD_DIR, ANALYSIS_DATA_DIR, ANALYSIS_CONFIG "
+          "and ANALYSIS_SHARED_DIR when set. Bad input is reported in one line naming the file, "
+          "row and column; exit status 1.")
 
 
 def parser_for(module: str, arguments: Callable[[argparse.ArgumentParser], None] | None = None

@@ -5,10 +5,12 @@ A command-line tool or a notebook kernel reads its paths from the environment on
 that object, ``PROCESS``. A test builds its own with ``user(tmp_path)`` or
 ``PROCESS.replace(build=...)`` and passes it: nothing is monkeypatched.
 
-Environment (read by ``from_env`` only): ``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``,
-``ANALYSIS_SHARED_DIR`` (default ``../shared``: the raw corpus, the talk's text layer and the
-test fixtures), ``ANALYSIS_CONFIG`` (which runs to build) and, set by the runner for the kernel
-only, ``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it succeeds).
+Environment (read by ``from_env`` only; ``Paths.environment`` writes it for a child process):
+``ANALYSIS_ROOT``, ``ANALYSIS_BUILD_DIR``, ``ANALYSIS_DATA_DIR``, ``ANALYSIS_SHARED_DIR``
+(default ``../shared``: the raw corpus, the talk's text layer and the test fixtures),
+``ANALYSIS_CONFIG`` (which runs to build), ``ANALYSIS_LOCALES_DIR`` and, set by the runner for
+the kernel only, ``ANALYSIS_STAGING_DIR`` (where a running notebook's outputs wait until it
+succeeds).
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ class Paths:
     def replace(self, **changes: Path | None) -> Paths:
         """A copy with some folders changed (a test's temporary build, say)."""
         return dataclasses.replace(self, **changes)
+
+    def environment(self) -> dict[str, str]:
+        """The ``ANALYSIS_*`` variables that give a child process (a kernel) these paths."""
+        return {name: str(getattr(self, field)) for field, name in _VARIABLES.items()
+                if field != "staging" and getattr(self, field) is not None}
 
     # -- the files and folders below them (one line each; see _Below)
     datapackage = _Below("data", "datapackage.json")
@@ -169,16 +176,22 @@ def user(root: Path = _CHECKOUT, **changes: Path | None) -> Paths:
     return default.replace(**changes)
 
 
-def from_env(environ: Mapping[str, str] = os.environ) -> Paths:
-    """This process's paths, from the ``ANALYSIS_*`` variables (each optional)."""
-    def given(name: str) -> Path | None:
-        value = environ.get(name)
-        return Path(value).resolve() if value else None
+#: The environment variable of each folder (``root`` first: the others default below it).
+_VARIABLES = {"root": "ANALYSIS_ROOT", "build": "ANALYSIS_BUILD_DIR", "data": "ANALYSIS_DATA_DIR",
+              "shared": "ANALYSIS_SHARED_DIR", "config": "ANALYSIS_CONFIG",
+              "locales": "ANALYSIS_LOCALES_DIR", "staging": "ANALYSIS_STAGING_DIR"}
 
-    root = given("ANALYSIS_ROOT") or _CHECKOUT
-    changes = {"build": given("ANALYSIS_BUILD_DIR"), "shared": given("ANALYSIS_SHARED_DIR"),
-               "config": given("ANALYSIS_CONFIG"), "staging": given("ANALYSIS_STAGING_DIR")}
-    return user(root, **{key: value for key, value in changes.items() if value is not None})
+
+def from_env(environ: Mapping[str, str] = os.environ) -> Paths:
+    """This process's paths, from the ``ANALYSIS_*`` variables (each optional).
+
+    >>> env = user(Path("/r"), data=Path("/d")).environment()
+    >>> from_env(env) == user(Path("/r"), data=Path("/d"))
+    True
+    """
+    given = {field: Path(environ[name]).resolve() for field, name in _VARIABLES.items()
+             if environ.get(name)}
+    return user(given.pop("root", _CHECKOUT), **given)
 
 
 #: The paths of this process, read from the environment once, at import.

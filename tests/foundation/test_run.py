@@ -80,3 +80,15 @@ def test_printed_staging_paths_are_written_as_build_paths(build, tmp_path):
     text = "".join(shown["outputs"][0]["data"]["text/plain"])
     assert text == "PosixPath('build/tables')"
     assert str(build) not in json.dumps(shown)
+
+
+def test_the_kernel_gets_every_folder_of_the_runners_paths(tmp_paths, tmp_path):
+    """A run given other paths (a copy of data/, say) reads and writes exactly those."""
+    given = tmp_paths.replace(data=tmp_path / "my-data", shared=tmp_path / "my-shared")
+    nb = notebook(tmp_path / "nb.ipynb",
+                  "from analysis.paths import PROCESS\n"
+                  "print(PROCESS.data.name, PROCESS.shared.name, PROCESS.build == PROCESS.build)")
+    run.run(nb, "kernel-paths", {}, paths=given)
+    shown = json.loads((given.executed / "kernel-paths.ipynb").read_text())["cells"][-1]
+    assert "".join(shown["outputs"][0]["text"]) == "my-data my-shared True\n"
+    assert (given.runs / "kernel-paths.json").is_file()

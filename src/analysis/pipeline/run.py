@@ -40,12 +40,13 @@ class NotebookFailed(CompendiumError):
 
 
 def _kernel_env(record: Path, staging: Path, paths: Paths) -> dict[str, str]:
-    """Environment for the kernel: where to log reads/writes and stage outputs, the build it
-    publishes into (the kernel's own ``PROCESS`` is read from these); fixed seeds."""
+    """Environment for the kernel: where to log reads/writes and stage outputs, and every
+    folder of the runner's ``paths`` (the kernel's own ``PROCESS`` is read from these, so it
+    reads the data and writes the build the runner was given); fixed seeds."""
     return {
         "ANALYSIS_RUN_RECORD": str(record),
         "ANALYSIS_STAGING_DIR": str(staging),
-        "ANALYSIS_BUILD_DIR": str(paths.build),
+        **paths.environment(),
         "PYTHONHASHSEED": "0",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",

@@ -16,9 +16,10 @@ from analysis.paths import PROCESS, Paths
 
 #: Variables of the current process that would leak this tree's settings into the copy: ours,
 #: make's own, and the variables a `make VAR=value test` passes down to every child process.
-_ISOLATE = ("ANALYSIS_BUILD_DIR", "ANALYSIS_CONFIG", "ANALYSIS_RUN_RECORD", "ANALYSIS_STAGING_DIR",
-            "ANALYSIS_ROOT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "COMPENDIUM_LOCK", "BUILD",
-            "CONFIG", "VENV", "NO_ENV_SETUP", "PYTHON")
+_ISOLATE = ("ANALYSIS_BUILD_DIR", "ANALYSIS_CONFIG", "ANALYSIS_RUN_RECORD",
+            "ANALYSIS_STAGING_DIR", "ANALYSIS_ROOT", "ANALYSIS_DATA_DIR", "ANALYSIS_LOCALES_DIR",
+            "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "COMPENDIUM_LOCK", "BUILD", "CONFIG", "VENV",
+            "NO_ENV_SETUP", "PYTHON")
 
 
 def project_files(root: Path) -> list[str]:
