@@ -170,14 +170,14 @@ def gettext(lang: str, message: str, *, paths: Paths = PROCESS) -> str:
     return translations(lang, paths=paths).gettext(message)
 
 
-def pgettext(lang: str, context: str, message: str) -> str:
+def pgettext(lang: str, context: str, message: str, *, paths: Paths = PROCESS) -> str:
     """``message`` in ``lang``, disambiguated by ``context`` (same English, other meanings)."""
-    return translations(lang).pgettext(context, message)
+    return translations(lang, paths=paths).pgettext(context, message)
 
 
-def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
+def ngettext(lang: str, singular: str, plural: str, n: int, *, paths: Paths = PROCESS) -> str:
     """The plural form of ``lang`` for ``n`` (Arabic has six); format ``{n}`` yourself."""
-    return translations(lang).ngettext(singular, plural, n)
+    return translations(lang, paths=paths).ngettext(singular, plural, n)
 
 
 @cache
@@ -222,23 +222,23 @@ def decimal(value: float, lang: str, digits: int = 1, *, paths: Paths = PROCESS)
     return format_decimal(value, format=pattern, locale=locale(lang, paths=paths))
 
 
-def number(value: float, lang: str) -> str:
+def number(value: float, lang: str, *, paths: Paths = PROCESS) -> str:
     """A measured value in the locale's default notation (up to three decimals, as stored)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=locale(lang))
+    return format_decimal(value, locale=locale(lang, paths=paths))
 
 
-def integer(value: int, lang: str) -> str:
+def integer(value: int, lang: str, *, paths: Paths = PROCESS) -> str:
     """A count with the locale's grouping (fr ``1 117``, en ``1,117``)."""
-    return decimal(int(value), lang, digits=0)
+    return decimal(int(value), lang, digits=0, paths=paths)
 
 
-def percent(value: float, lang: str, digits: int = 1) -> str:
+def percent(value: float, lang: str, digits: int = 1, *, paths: Paths = PROCESS) -> str:
     """A proportion (0.741) as a percentage in the locale's pattern (fr ``74,1 %``)."""
     from babel.numbers import parse_pattern
 
-    loc = locale(lang)
+    loc = locale(lang, paths=paths)
     pattern = parse_pattern(loc.percent_formats[None].pattern)
     pattern.frac_prec = (digits, digits)
     return pattern.apply(value, loc)
@@ -250,11 +250,11 @@ def signed_percent(value: float, lang: str, digits: int = 0) -> str:
     return isolate(sign + percent(value, lang, digits), lang)
 
 
-def year(value: float, lang: str) -> str:
+def year(value: float, lang: str, *, paths: Paths = PROCESS) -> str:
     """A (possibly fractional) year: never grouped (``2014,5`` in French, not ``2 014,5``)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, format="0.#", locale=locale(lang))
+    return format_decimal(value, format="0.#", locale=locale(lang, paths=paths))
 
 
 def font_family(lang: str) -> list[str]:

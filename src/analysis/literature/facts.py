@@ -39,9 +39,9 @@ def load(*, paths: Paths = PROCESS) -> pd.DataFrame:
     return datapackage.load(RESOURCE, paths=paths)
 
 
-def growth_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+def growth_facts(facts: pd.DataFrame | None = None, *, paths: Paths = PROCESS) -> pd.DataFrame:
     """Rows about the growth of the literature (what the facts panel of notebook 01 shows)."""
-    facts = load() if facts is None else facts
+    facts = load(paths=paths) if facts is None else facts
     return facts[facts["topic"] == "literature_growth"].reset_index(drop=True)
 
 
