@@ -8,7 +8,7 @@ Public API (stable; other modules and notebooks rely on it)::
     for record in iter_records(path): ...         # same records, streamed (O(1) memory for
                                                   # WoS plain text, RIS, CSV/TSV, Excel, JSONL
                                                   # and fast-path BibTeX)
-    counts = count_per_year(deduplicate(iter_many(paths)), 2009, 2019)
+    counts = count_per_year(deduplicate(iter_many(files)), 2009, 2019)
 
 Formats: Web of Science plain text / tab-delimited / BibTeX / Excel (.xls), Scopus CSV (any
 interface language) and BibTeX, ScienceDirect BibTeX, Dimensions CSV, PubMed/MEDLINE (.nbib),

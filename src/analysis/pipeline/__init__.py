@@ -8,8 +8,10 @@
 - :mod:`~analysis.pipeline.runrecord`, :mod:`~analysis.pipeline.manifest`,
   :mod:`~analysis.pipeline.crate`, :mod:`~analysis.pipeline.dist` and
   :mod:`~analysis.pipeline.citation` record and package what the runs made;
+- :mod:`~analysis.pipeline.origin` says which commit and date a tree is (a checkout, or an
+  unzipped archive's ARCHIVE-INFO);
 - :mod:`~analysis.pipeline.workspace` makes throw-away copies of the project for tests and
-  benchmarks.
+  benchmarks; ``schemas/`` holds the JSON schemas the deposit is checked against.
 
 The science (``analysis.literature``, ``analysis.governance``, ``analysis.valuegrid`` and the
 shared ``figures`` and ``tables``) reaches this package through one interface only:
