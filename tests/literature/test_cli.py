@@ -6,18 +6,13 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from export_fixtures import EXPORTS, FIXTURES, SCOPUS_BIB, needs_shared
 
 from analysis.literature.__main__ import main
-from analysis.paths import PROCESS
 
-FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = PROCESS.shared / "fixtures" / "exports"
-SCOPUS_BIB = EXPORTS / "scopus-bibtex" / "scopus_2.bib"
 ZH_CSV = EXPORTS / "scopus-csv-zh" / "q-smart-city-2000.csv"
-needs_shared = pytest.mark.skipif(not EXPORTS.is_dir(), reason="needs ../shared fixtures")
 
 
 def count_json(capsys, *args: str) -> dict:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from export_fixtures import FIXTURES, SCOPUS_BIB
 
 from analysis.literature import (
     DedupeStats,
@@ -15,10 +14,6 @@ from analysis.literature import (
     normalise_title,
     read_records,
 )
-from analysis.paths import PROCESS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SCOPUS_BIB = PROCESS.shared / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
 
 
 def rec(title: str, year: int | None, doi: str | None = None, database: str | None = None,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from export_fixtures import FIXTURES
 
 from analysis.literature import (
     NoYearFieldError,
@@ -15,8 +16,6 @@ from analysis.literature import (
     iter_records,
     read_records,
 )
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -15,13 +15,9 @@ from pathlib import Path
 from types import GeneratorType
 
 import pytest
+from export_fixtures import EXPORTS, FIXTURES, needs_shared
 
 from analysis.literature import count_per_year, detect_format, iter_records, read_records
-from analysis.paths import PROCESS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = PROCESS.shared / "fixtures" / "exports"
-needs_shared = pytest.mark.skipif(not EXPORTS.is_dir(), reason="needs ../shared fixtures")
 
 
 def bibtex_truth(path: Path) -> tuple[int, Counter]:

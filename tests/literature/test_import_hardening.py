@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from export_fixtures import FIXTURES, SCOPUS_BIB, needs_shared
 
 from analysis.literature import (
     NoYearFieldError,
@@ -24,11 +25,7 @@ from analysis.literature import (
 )
 from analysis.literature.__main__ import main
 from analysis.literature.formats import tabular
-from analysis.paths import PROCESS
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SCOPUS_BIB = PROCESS.shared / "fixtures" / "exports" / "scopus-bibtex" / "scopus_2.bib"
-needs_shared = pytest.mark.skipif(not SCOPUS_BIB.exists(), reason="needs ../shared fixtures")
 ENGINES = ["full", "fast"]
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from export_fixtures import EXPORTS, FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_hardening import (
@@ -29,10 +30,7 @@ from test_import_hardening import (
 
 from analysis.errors import CompendiumError
 from analysis.literature import read_records
-from analysis.paths import PROCESS
 
-FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTS = PROCESS.shared / "fixtures" / "exports"
 #: Examples per (sample, mutation); 21 samples x 2 mutations x 50 = 2,100 cases.
 EXAMPLES = 50
 

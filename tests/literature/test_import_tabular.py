@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from export_fixtures import FIXTURES
 
 from analysis.literature import (
     DedupeStats,
@@ -22,7 +23,6 @@ from analysis.literature import (
 )
 from analysis.paths import PROCESS
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = PROCESS.slr_corpus_xlsx
 ZH_CSV = PROCESS.shared / "fixtures" / "exports" / "scopus-csv-zh" / "q-smart-city-2000.csv"
 
