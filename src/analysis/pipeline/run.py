@@ -155,16 +155,11 @@ def _deps_text(name: str, inputs: list[str], outputs: list[str] | None = None) -
     ``make all`` re-runs it, instead of the manifest step failing on a damaged file.
     """
     files = sorted(set(inputs))
-    made = sorted({"$(BUILD)/" + path.removeprefix("build/") for path in outputs or []}
-                  | {f"$(BUILD)/runs/{name}.json"})
-    spelled = [escape_path(f) for f in files] + [_escape_built(f) for f in made]
+    made = sorted({path.removeprefix("build/") for path in outputs or []} | {f"runs/{name}.json"})
+    spelled = [escape_path(f) for f in files] + ["$(BUILD)/" + escape_path(f) for f in made]
     lines = [f"$(BUILD)/notebooks/{name}.ipynb: {' '.join(spelled)}", ""]
     lines += [f"{f}:" for f in spelled]  # empty rules: a deleted file re-runs, not breaks, make
     return "\n".join(lines) + "\n"
-
-
-def _escape_built(path: str) -> str:
-    return "$(BUILD)/" + escape_path(path.removeprefix("$(BUILD)/"))
 
 
 def check_run_name(name: str, *, paths: Paths = PROCESS) -> str:
