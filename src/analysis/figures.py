@@ -7,6 +7,7 @@ same commit give the same bytes (checked by the end-to-end tests).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
@@ -60,8 +61,9 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "",
 
     ``alt`` describes what a reader who cannot see the image needs to know; ``caption`` is
     what is printed under it; ``source`` says where the plotted values come from. With
-    ``show``, the saved PNG is displayed in the notebook: its bytes are the same in every
-    run, unlike a live figure's repr.
+    ``show``, the saved PNG is displayed in the notebook and the figure is closed: the reader
+    sees the artifact itself, which the site finds with its alt text, and pyplot does not
+    draw the figure a fourth time at the end of the cell.
     """
     if not alt.strip() or not caption.strip():
         raise ValueError(f"figure '{name}': alt text and caption are required")
@@ -82,7 +84,15 @@ def save(fig: Figure, name: str, *, alt: str, caption: str, source: str = "",
         from IPython.display import Image, display
 
         display(Image(filename=str(written[0])))
+        _close(fig)
     return Saved([*written, sidecar])
+
+
+def _close(fig: Figure) -> None:
+    """Forget ``fig`` in pyplot, if pyplot made it (a plain ``Figure`` is nobody's to close)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
 
 
 def marked_heatmap(ax: Axes, matrix: pd.DataFrame, *, colors: tuple[str, ...],

@@ -46,6 +46,7 @@ class Builds:
     first_ran: list[str]
     first_hashes: dict[str, str]
     first_site: dict[str, str]
+    first_stderr: str
     second_ran: list[str]
     second_hashes: dict[str, str]
 
@@ -58,7 +59,7 @@ def builds(tmp_path_factory) -> Builds:
     first_hashes, first_site = artifact_hashes(project), site_hashes(project)
     make(project, "clean")
     second = make(project, CI, "-j2", "all")
-    return Builds(project, RAN.findall(first.stdout), first_hashes, first_site,
+    return Builds(project, RAN.findall(first.stdout), first_hashes, first_site, first.stderr,
                   RAN.findall(second.stdout), artifact_hashes(project))
 
 
@@ -81,6 +82,12 @@ def test_two_clean_builds_are_byte_identical(builds):
 def test_two_clean_builds_give_a_byte_identical_site(builds):
     assert "index.html" in builds.first_site
     assert site_hashes(builds.path) == builds.first_site
+
+
+def test_every_figure_a_notebook_shows_carries_the_alt_text_of_its_saved_file(builds):
+    """Notebooks show the saved PNG (figures.save(show=True)), so the site finds its sidecar's
+    alt text instead of a generic "image output of cell N" (which it warns about)."""
+    assert "no alt text found" not in builds.first_stderr
 
 
 @pytest.mark.browser

@@ -267,8 +267,7 @@ def save_growth_figures(chosen: list[CountSeries], lang: str, year_from: int, ye
         fig = growth_figure(series, lang, year_from, year_to, log_scale)
         figures.save(fig, f"literature_growth_{artifact_key(series)}_{lang}",
                      source=series.source, caption=f"{series.title[lang]}. {series.origin[lang]}.",
-                     alt=alt_growth(series, lang, year_from, year_to), paths=paths)
-        plt.show()
+                     alt=alt_growth(series, lang, year_from, year_to), show=True, paths=paths)
 
 
 def save_fit_figures(results: list[SeriesResult], lang: str, claimed_year: int, year_from: int,
@@ -285,5 +284,4 @@ def save_fit_figures(results: list[SeriesResult], lang: str, claimed_year: int, 
                                  "CI of the break year.") + " " + result.series.origin[lang] + ".",
             alt=i18n.render(lang, "Records per year from {y0} to {y1} on a log scale, with the "
                             "fitted curves and the estimated break.", y0=result.years[0],
-                            y1=result.years[-1]), paths=paths)
-        plt.show()
+                            y1=result.years[-1]), show=True, paths=paths)
