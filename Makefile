@@ -98,7 +98,8 @@ $(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
 
 # Which configuration build/ was last made from: switching CONFIG= to another file (even an
 # older one) re-makes the run rules and, through them, the manifest, the crate and the site.
-CONFIG_MARK := $(BUILD)/params/config$(subst /,-,$(abspath $(CONFIG))).mark
+# Named by the path inside the checkout, so a moved or copied checkout stays up to date.
+CONFIG_MARK := $(BUILD)/params/config-$(subst /,-,$(patsubst $(CURDIR)/%,%,$(abspath $(CONFIG)))).mark
 $(CONFIG_MARK):
 	@mkdir -p $(@D) && rm -f $(BUILD)/params/config*.mark && touch $@
 
