@@ -1,9 +1,16 @@
-"""Shared fixtures (a scratch data package, a temporary build folder), and a guard: the test
-session fails if it changed anything in the user's real build/ folder."""
+"""Shared fixtures (a scratch data package, a temporary build folder, the tiny configuration
+built once per session), and a guard: the test session fails if it changed anything in the
+user's real build/ folder."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -101,3 +108,62 @@ def package_copy(tmp_path) -> Path:
 def package_paths(package_copy, tmp_path) -> Paths:
     """The project's paths with a copy of data/ and a temporary build/."""
     return PROCESS.replace(data=package_copy, build=tmp_path / "build")
+
+
+CI = "CONFIG=config/ci.yml"
+#: Modules that build the tiny configuration start first, and those that reuse its build come
+#: last, so no worker waits for it while others have work (see ``ci_build``).
+_FIRST = ("tests/foundation/test_build_e2e.py",)
+_LAST = ("tests/deposit/test_dist_e2e.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return 0 if module in _FIRST else 2 if module in _LAST else 1
+
+    items.sort(key=rank)  # stable: the order within each rank is collection order
+
+
+@dataclass(frozen=True)
+class SharedBuild:
+    """The tiny configuration, built once per test session in a copy of the project: read it,
+    or ``copy`` it to change it."""
+
+    path: Path
+    stdout: str
+    stderr: str
+
+    def copy(self, dest: Path) -> Path:
+        """A copy that make takes as up to date: same files, same times, same git commit."""
+        shutil.copytree(self.path, dest, symlinks=True)
+        return dest
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def ci_build(tmp_path_factory: pytest.TempPathFactory) -> SharedBuild:
+    """`make CONFIG=config/ci.yml all` in a copy of the project, once for all xdist workers:
+    the first to ask builds it under a lock in their common temporary folder; the others wait
+    for it, then read the same folder."""
+    from analysis.pipeline.workspace import copy_project, make
+
+    common = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        common = common.parent
+    folder = common / "ci-build"
+    with _exclusive(common / "ci-build.lock"):
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            result = make(copy_project(folder / "compendium"), CI, "all")
+            (folder / "stdout").write_text(result.stdout, encoding="utf-8")
+            (folder / "stderr").write_text(result.stderr, encoding="utf-8")
+            (folder / "done").touch()
+    return SharedBuild(folder / "compendium", (folder / "stdout").read_text(encoding="utf-8"),
+                       (folder / "stderr").read_text(encoding="utf-8"))

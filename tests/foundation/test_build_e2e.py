@@ -1,6 +1,8 @@
 """End-to-end: clean builds are byte-identical, no-op builds run nothing, and bad input or a
-failing notebook leaves every earlier output untouched. Builds the tiny config/ci.yml in a copy
-of the project (as a fresh clone would have it), with the already-installed environment."""
+failing notebook leaves every earlier output untouched. Works on a copy of the session's build
+of the tiny config/ci.yml (``ci_build``: a copy of the project as a fresh clone would have it,
+built sequentially with the already-installed environment), then builds it again from clean
+with -j2, killing one build mid-run while a second waits to finish it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from analysis.fileio import sha256_file
-from analysis.pipeline.workspace import copy_project, installed_venv, make
+from analysis.pipeline.workspace import installed_venv, make
 from analysis.site.browser import check_in_browser, find_chromium
 from analysis.site.check import check_site
 
@@ -41,6 +43,17 @@ def executed_mtimes(project) -> dict[str, int]:
 
 
 @dataclass
+class Interrupted:
+    """A clean -j2 build SIGKILLed while a kernel writes, and the -j2 build that waited on the
+    lock and finished it."""
+    killed_ran: list[str]
+    waiting_returncode: int
+    waiting_out: str
+    waiting_err: str
+    leftovers: list[str]
+
+
+@dataclass
 class Builds:
     path: Path
     first_ran: list[str]
@@ -49,18 +62,22 @@ class Builds:
     first_stderr: str
     second_ran: list[str]
     second_hashes: dict[str, str]
+    second_site: dict[str, str]
+    interrupted: Interrupted
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> Builds:
-    """A project copy built twice from clean: sequentially, then with -j2."""
-    project = copy_project(tmp_path_factory.mktemp("compendium"))
-    first = make(project, CI, "all")
+def builds(ci_build, tmp_path_factory) -> Builds:
+    """The session's sequential build, copied; then, from clean, a -j2 build killed mid-run
+    and the -j2 build that finishes it (so the second clean build is also the crash test)."""
+    project = ci_build.copy(tmp_path_factory.mktemp("e2e") / "compendium")
     first_hashes, first_site = artifact_hashes(project), site_hashes(project)
     make(project, "clean")
-    second = make(project, CI, "-j2", "all")
-    return Builds(project, RAN.findall(first.stdout), first_hashes, first_site, first.stderr,
-                  RAN.findall(second.stdout), artifact_hashes(project))
+    interrupted = _interrupted_build(project, tmp_path_factory.mktemp("interrupted"))
+    assert interrupted.waiting_returncode == 0, interrupted.waiting_out + interrupted.waiting_err
+    return Builds(project, RAN.findall(ci_build.stdout), first_hashes, first_site,
+                  ci_build.stderr, interrupted.killed_ran + RAN.findall(interrupted.waiting_out),
+                  artifact_hashes(project), site_hashes(project), interrupted)
 
 
 @pytest.fixture
@@ -81,7 +98,7 @@ def test_two_clean_builds_are_byte_identical(builds):
 
 def test_two_clean_builds_give_a_byte_identical_site(builds):
     assert "index.html" in builds.first_site
-    assert site_hashes(builds.path) == builds.first_site
+    assert builds.second_site == builds.first_site
 
 
 def test_every_figure_a_notebook_shows_carries_the_alt_text_of_its_saved_file(builds):
@@ -201,29 +218,36 @@ def _kernel_is_working(project) -> bool:
     return any(p.is_file() for p in (project / "build").glob(".work.*/staging/**/*"))
 
 
-def test_a_build_killed_mid_run_while_another_waits_ends_byte_identical_to_a_clean_build(
-        builds, project, tmp_path):
-    """SIGKILL a build while a kernel writes; the build that waited on the lock then finishes
-    it: every artifact and page equals the clean build's, and no temporary folder is left."""
-    make(project, "clean")
-    first = _make_process(project, "all")
+def _interrupted_build(project: Path, tmp: Path) -> Interrupted:
+    """Start a -j2 build, start a second that waits on the lock, SIGKILL the first while a
+    kernel writes; the second then builds what the first left undone."""
+    first = _make_process(project, "-j2", "all")
     _wait_for(lambda: _kernel_is_working(project))  # a kernel runs: the first holds the lock
-    waiting = tmp_path / "second.err"
+    waiting = tmp / "second.err"
     with waiting.open("w") as err_file:
-        second = _make_process(project, "all", stderr=err_file)
+        second = _make_process(project, "-j2", "all", stderr=err_file)
         _wait_for(lambda: "another build of this checkout is running" in waiting.read_text())
         _wait_for(lambda: _kernel_is_working(project))
         os.killpg(first.pid, signal.SIGKILL)
-        first.communicate()
+        killed_out, _ = first.communicate()
         out, _ = second.communicate(timeout=600)
-    err = waiting.read_text()
-    assert second.returncode == 0, out + err
-    assert "another build of this checkout is running" in err
-    assert artifact_hashes(project) == builds.first_hashes
-    assert site_hashes(project) == builds.first_site
-    leftovers = [p.name for p in (project / "build").glob(".work.*")]
-    assert leftovers == [], leftovers
-    assert [p.name for p in (project / "build").glob(".html.*")] == []
+    build = project / "build"
+    leftovers = [p.name for pattern in (".work.*", ".html.*") for p in build.glob(pattern)]
+    return Interrupted(RAN.findall(killed_out), second.returncode, out, waiting.read_text(),
+                       leftovers)
+
+
+def test_a_build_killed_mid_run_while_another_waits_ends_byte_identical_to_a_clean_build(
+        builds):
+    """SIGKILL a build while a kernel writes; the build that waited on the lock then finishes
+    it: every artifact and page equals the clean build's, and no temporary folder is left."""
+    interrupted = builds.interrupted
+    assert interrupted.waiting_returncode == 0
+    assert "another build of this checkout is running" in interrupted.waiting_err
+    assert RAN.findall(interrupted.waiting_out), "the waiting build had nothing left to run"
+    assert builds.second_hashes == builds.first_hashes
+    assert builds.second_site == builds.first_site
+    assert interrupted.leftovers == []
 
 
 def test_a_deleted_or_damaged_artifact_or_run_record_is_rebuilt_by_make_all(builds, project):
