@@ -40,11 +40,16 @@ export ANALYSIS_BUILD_DIR := $(abspath $(BUILD))
 export ANALYSIS_CONFIG := $(abspath $(CONFIG))
 # Dates in figures and pages come from the last commit, never from the wall clock. An unzipped
 # `make dist` archive is no git checkout: its ARCHIVE-INFO records the commit's date instead.
+# The manifest, the crate and the site name the commit too (as analysis.pipeline.manifest
+# reads it, -dirty when a tracked file differs): a new commit re-makes them, never the runs.
 ifneq ($(wildcard ARCHIVE-INFO),)
 export SOURCE_DATE_EPOCH ?= $(shell sed -n 's/^source_date_epoch=//p' ARCHIVE-INFO)
+SOURCE_COMMIT := $(shell sed -n 's/^commit=//p' ARCHIVE-INFO)
 else
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(if $(shell git status --porcelain --untracked-files=no 2>/dev/null),-dirty)
 endif
+COMMIT_MARK := $(BUILD)/params/commit-$(or $(SOURCE_COMMIT),unknown).mark
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
@@ -103,6 +108,9 @@ CONFIG_MARK := $(BUILD)/params/config-$(subst /,-,$(patsubst $(CURDIR)/%,%,$(abs
 $(CONFIG_MARK):
 	@mkdir -p $(@D) && rm -f $(BUILD)/params/config*.mark && touch $@
 
+$(COMMIT_MARK):
+	@mkdir -p $(@D) && rm -f $(BUILD)/params/commit-*.mark && touch $@
+
 $(BUILD)/runs.mk: $(CONFIG) $(CONFIG_MARK) config/build.schema.json $(NOTEBOOK_FILES) src/analysis/pipeline/makedeps.py src/analysis/pipeline/parameters.py $(ENV_STAMP)
 	$(PY) -m analysis.pipeline.makedeps $@
 	touch $@
@@ -112,7 +120,7 @@ check-data: $(DATA_OK) ## Verify every data file against its sha256 and schema i
 $(DATA_OK): data/datapackage.json $(DATA_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.datapackage verify
 
-$(MANIFEST): $(EXECUTED) $(BUILD)/runs.mk src/analysis/pipeline/manifest.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/origin.py $(ENV_STAMP)
+$(MANIFEST): $(EXECUTED) $(BUILD)/runs.mk $(COMMIT_MARK) src/analysis/pipeline/manifest.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/origin.py $(ENV_STAMP)
 	$(PY) -m analysis.pipeline.manifest
 
 $(CRATE): $(MANIFEST) $(NOTEBOOK_FILES) CITATION.cff LICENSE DATA-LICENSE.md data/datapackage.json requirements.lock src/analysis/pipeline/crate.py src/analysis/pipeline/runrecord.py src/analysis/pipeline/citation.py $(ENV_STAMP)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ RAN = re.compile(r"^ran (\S+) ->", re.MULTILINE)
 class Dists:
     project: Path
     copy_up_to_date: int
+    head: str
+    ran_for_the_first: list[str]
     first: bytes
     second: bytes
     archive: Path
@@ -58,14 +61,23 @@ def extract(archive: Path, dest: Path) -> Path:
 def dists(ci_build, tmp_path_factory) -> Dists:
     project = ci_build.copy(tmp_path_factory.mktemp("dist") / "compendium")
     up_to_date = make(project, CI, "-q", "all", check=False).returncode
+    head = _commit_again(project)  # what a user does before `make dist`
     target = project / "build" / "dist" / archive_name(project)
-    make(project, CI, "dist")
+    ran = RAN.findall(make(project, CI, "dist").stdout)
     first = target.read_bytes()
     kept = tmp_path_factory.mktemp("kept") / target.name
     kept.write_bytes(first)
     shutil.rmtree(target.parent)  # the archive again, from the same build
     make(project, CI, "dist")
-    return Dists(project, up_to_date, first, target.read_bytes(), kept)
+    return Dists(project, up_to_date, head, ran, first, target.read_bytes(), kept)
+
+
+def _commit_again(project: Path) -> str:
+    git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "after the build"],
+                   cwd=project, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +89,14 @@ def members(dists) -> dict[str, bytes]:
 def test_a_copied_built_checkout_is_up_to_date(dists):
     """Nothing in build/ names the folder it was built in, so a moved checkout needs no work."""
     assert dists.copy_up_to_date == 0, "make -q: a copy of a finished build is out of date"
+
+
+def test_make_dist_after_a_new_commit_names_it_without_running_a_notebook(dists, members):
+    """The manifest, crate and site name the commit: a new one re-makes them, not the runs."""
+    info = dict(line.split("=", 1) for line in members["ARCHIVE-INFO"].decode().splitlines())
+    assert info["commit"] == dists.head
+    assert json.loads(members["build/MANIFEST.json"])["git_commit"] == dists.head
+    assert dists.ran_for_the_first == []
 
 
 def test_two_make_dist_on_one_build_give_the_same_sha256(dists):
