@@ -65,9 +65,12 @@ def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, s
     os.environ.update(env)
     try:  # the markdown in the run's language; an unknown language stops here, before a kernel
         source = nbformat.from_dict(i18n_notebooks.localised(notebook, params))
+        # Every cell has replied and its outputs are in: the kernel has nothing left to save,
+        # so it is stopped at once (a polite shutdown costs about 0.2 s of every run).
         papermill.execute_notebook(source, str(out), parameters=params,
                                    kernel_name="python3", cwd=str(notebook.parent),
-                                   progress_bar=False, log_output=False)
+                                   progress_bar=False, log_output=False,
+                                   shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         raise NotebookFailed(_describe_failure(notebook, out, exc, paths)) from None
     except (DeadKernelError, RuntimeError) as exc:  # nbclient: "Kernel died before replying"
