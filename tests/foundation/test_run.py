@@ -92,3 +92,23 @@ def test_the_kernel_gets_every_folder_of_the_runners_paths(tmp_paths, tmp_path):
     shown = json.loads((given.executed / "kernel-paths.ipynb").read_text())["cells"][-1]
     assert "".join(shown["outputs"][0]["text"]) == "my-data my-shared True\n"
     assert (given.runs / "kernel-paths.json").is_file()
+
+
+def test_a_run_writes_nothing_in_the_home_folder(tmp_paths, tmp_path, monkeypatch):
+    """matplotlib's font list, IPython's profile and Jupyter's files go to the environment's
+    var/ folder: the user's home is neither written nor read (no start-up file runs)."""
+    home = tmp_path / "home"
+    (home / ".ipython" / "profile_default" / "startup").mkdir(parents=True)
+    (home / ".ipython" / "profile_default" / "startup" / "00-user.py").write_text(
+        "raise SystemExit('a user start-up file ran in the kernel')\n")
+    before = sorted(p.relative_to(home) for p in home.rglob("*"))
+    monkeypatch.setenv("HOME", str(home))
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "MPLCONFIGDIR",
+                     "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    nb = notebook(tmp_path / "nb.ipynb",
+                  "import matplotlib.pyplot as plt\nfrom analysis import figures\n"
+                  "fig, ax = plt.subplots()\n"
+                  "figures.save(fig, 'home_check', alt='A blank plot.', caption='Blank.')")
+    run.run(nb, "home-check", {}, paths=tmp_paths)
+    assert sorted(p.relative_to(home) for p in home.rglob("*")) == before

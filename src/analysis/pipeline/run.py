@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,19 @@ def _kernel_env(record: Path, staging: Path, paths: Paths) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        **_tool_folders(),
     }
+
+
+def _tool_folders() -> dict[str, str]:
+    """Where matplotlib, IPython and Jupyter keep their caches and settings during a run: in
+    the environment that runs it (``sys.prefix/var``), never in $HOME. So a run writes nothing
+    outside .venv/ and build/, and a user's IPython start-up files or Jupyter settings cannot
+    change what it computes."""
+    var = Path(sys.prefix) / "var"
+    return {"MPLCONFIGDIR": str(var / "matplotlib"), "IPYTHONDIR": str(var / "ipython"),
+            "JUPYTER_CONFIG_DIR": str(var / "jupyter" / "config"),
+            "JUPYTER_RUNTIME_DIR": str(var / "jupyter" / "runtime")}
 
 
 def _execute(notebook: Path, out: Path, params: dict[str, Any], env: dict[str, str],
