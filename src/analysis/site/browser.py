@@ -128,8 +128,9 @@ def check_in_browser(html_dir: Path, screenshot: Path | None = None,
         return [f"{root}: no index.html"]
     problems = []
     with tempfile.TemporaryDirectory(prefix="site-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+        context = p.chromium.launch_persistent_context(  # its disk cache too, not ~/.cache
+            profile, executable_path=executable, headless=True,
+            args=[*CHROMIUM_ARGS, f"--disk-cache-dir={profile}/cache"],
             viewport={"width": 1280, "height": 900}, service_workers="block")
         try:
             page = context.new_page()
