@@ -29,7 +29,9 @@ def main(args: argparse.Namespace, paths: Paths) -> int:
     for name in args.names or sections():
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         results[name] = importlib.import_module(f"analysis.bench.{name}").run(paths=paths)
-    write_text(paths.bench, json.dumps(results, indent=2, sort_keys=True) + "\n")
+        # after each section: a later one may read it (figures reads build's floor), and a
+        # failing one leaves the earlier results written
+        write_text(paths.bench, json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {paths.bench}")
     return 0
 
