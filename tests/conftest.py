@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis._startup import skip_unused_imports
 from analysis.paths import PROCESS, Paths
+
+skip_unused_imports()  # before any test module imports nbformat or jsonschema (1.5 s each worker)
 
 _REAL_BUILD = PROCESS.root / "build"
 
