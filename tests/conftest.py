@@ -114,18 +114,21 @@ def package_paths(package_copy, tmp_path) -> Paths:
 
 
 CI = "CONFIG=config/ci.yml"
-#: Modules that build the tiny configuration start first, and those that reuse its build come
-#: last, so no worker waits for it while others have work (see ``ci_build``).
-_FIRST = ("tests/foundation/test_build_e2e.py",)
-_LAST = ("tests/deposit/test_dist_e2e.py",)
+#: The slowest modules, longest first, so the two workers end together (xdist hands out whole
+#: modules in this order: pyproject sets --no-loadscope-reorder). The module that builds
+#: ``ci_build`` starts first, so by the turn of test_dist_e2e, which copies it, it is built.
+SLOWEST_FIRST = ("tests/foundation/test_build_e2e.py", "tests/literature/test_snapshot_spark.py",
+                 "tests/site/test_browser.py", "tests/deposit/test_crate.py",
+                 "tests/deposit/test_dist_e2e.py", "tests/governance/test_notebook.py",
+                 "tests/literature/test_notebook01.py", "tests/site/test_site_render.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         module = item.nodeid.split("::", 1)[0]
-        return 0 if module in _FIRST else 2 if module in _LAST else 1
+        return SLOWEST_FIRST.index(module) if module in SLOWEST_FIRST else len(SLOWEST_FIRST)
 
-    items.sort(key=rank)  # stable: the order within each rank is collection order
+    items.sort(key=rank)  # stable: the other modules keep their collection order
 
 
 @dataclass(frozen=True)
