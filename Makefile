@@ -96,9 +96,14 @@ endif
 spark: $(SPARK_STAMP) ## Add the optional Spark extra (pyspark from requirements-spark.lock, Java from Debian)
 
 # Never part of `make all`: only `make spark` and `make test` install it. Re-installed after a re-sync.
+# pyspark is a source distribution only. Online, uv downloads and builds it again on every
+# install (about 25 s, and a new copy in its cache each time, since the index sends no cache
+# headers), so the copy uv already built is tried first (--offline: still hash-checked).
 $(SPARK_STAMP): requirements-spark.lock $(ENV_STAMP)
 	bash tools/ensure-java.sh
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
+	$(VENV)/bin/uv pip install --quiet --offline --python $(PY) --require-hashes \
+	  -r requirements-spark.lock 2>/dev/null || \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-spark.lock
 	touch $@
 
 # Which configuration build/ was last made from: switching CONFIG= to another file (even an
