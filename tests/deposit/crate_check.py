@@ -61,6 +61,28 @@ def offline_context(monkeypatch) -> None:
     monkeypatch.setattr(HttpRequester, "get", get, raising=False)
 
 
+def prepared_queries(monkeypatch) -> None:
+    """Translate each SPARQL text once. pyshacl runs a SPARQL-based constraint once per focus
+    node, and rdflib parses its text again each time (about 300 parses of three queries: most
+    of a validation). A translated query is what rdflib's own ``prepareQuery`` hands out for
+    reuse, so the results are the same."""
+    from rdflib.plugins.sparql import processor
+
+    translated: dict[tuple, object] = {}
+    original = processor.SPARQLProcessor.query
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            if key not in translated:
+                translated[key] = processor.translateQuery(processor.parseQuery(strOrQuery),
+                                                           base, initNs)
+            strOrQuery = translated[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    monkeypatch.setattr(processor.SPARQLProcessor, "query", query)
+
+
 def issues(root: Path, profile: str, severity: str, cache: Path) -> list[str]:
     """"CHECK-ID: message (entity)" for every failed check at or above ``severity``."""
     return [text for _, text in graded_issues(root, profile, severity, cache)]

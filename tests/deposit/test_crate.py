@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from crate_check import graded_issues, issues, lay_out, offline_context
+from crate_check import graded_issues, issues, lay_out, offline_context, prepared_queries
 
 from analysis.fileio import sha256_file
 from analysis.paths import Paths
@@ -135,6 +135,7 @@ def test_a_missing_run_record_is_one_error_line(paths, capsys):
 def test_the_process_run_crate_checker_passes_every_required_check(written, paths, tmp_path,
                                                                    monkeypatch):
     offline_context(monkeypatch)
+    prepared_queries(monkeypatch)
     root = lay_out(paths.crate, paths, tmp_path / "crate")
     assert issues(root, "ro-crate-1.3", "REQUIRED", tmp_path / "cache") == []
     graded = graded_issues(root, "process-run-crate-0.5", "RECOMMENDED", tmp_path / "cache")
@@ -152,6 +153,7 @@ def test_the_process_run_crate_checker_passes_every_required_check(written, path
 def test_the_checker_rejects_a_run_without_its_notebook(written, paths, tmp_path, monkeypatch):
     """The check above can fail: a CreateAction without instrument breaks a MUST."""
     offline_context(monkeypatch)
+    prepared_queries(monkeypatch)
     for entity in written["@graph"]:
         if entity.get("@type") == "CreateAction":
             del entity["instrument"]
