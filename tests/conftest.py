@@ -118,9 +118,9 @@ CI = "CONFIG=config/ci.yml"
 #: modules in this order: pyproject sets --no-loadscope-reorder). The module that builds
 #: ``ci_build`` starts first, so by the turn of test_dist_e2e, which copies it, it is built.
 SLOWEST_FIRST = ("tests/foundation/test_build_e2e.py", "tests/literature/test_snapshot_spark.py",
-                 "tests/site/test_browser.py", "tests/deposit/test_crate.py",
-                 "tests/deposit/test_dist_e2e.py", "tests/governance/test_notebook.py",
-                 "tests/literature/test_notebook01.py", "tests/site/test_site_render.py")
+                 "tests/site/test_browser.py", "tests/governance/test_notebook.py",
+                 "tests/literature/test_notebook01.py", "tests/deposit/test_dist_e2e.py",
+                 "tests/site/test_site_render.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
