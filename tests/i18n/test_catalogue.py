@@ -134,3 +134,22 @@ def test_arabic_text_isolates_latin_runs_and_uses_the_bundled_font():
     assert i18n.font_family("ar") == ["Amiri", "DejaVu Sans"]
     assert i18n.font_family("fr") == ["DejaVu Sans"]
     assert i18n.html_lang("ar") == "ar" and i18n.direction("ar") == "rtl"
+
+
+def test_the_bundled_font_is_the_only_one_of_its_family_whatever_the_machine_has(monkeypatch):
+    """An installed Amiri (Debian's has a Slanted face) must not change a figure: italic Arabic
+    text is drawn in the bundled regular face, as on a machine without it."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", list(manager.ttflist))
+    installed = font_manager.FontEntry(fname=font_manager.findfont("DejaVu Sans:italic"),
+                                       name="Amiri", style="italic")
+    manager.ttflist.append(installed)
+    manager._findfont_cached.cache_clear()
+    assert font_manager.findfont("Amiri:italic", fallback_to_default=False) == installed.fname
+    i18n.register_fonts.__wrapped__()
+    bundled = str(i18n.FONTS / "Amiri-Regular.ttf")
+    assert font_manager.findfont("Amiri:italic", fallback_to_default=False) == bundled
+    assert [e.fname for e in manager.ttflist if e.name == "Amiri"] == [bundled]
+    manager._findfont_cached.cache_clear()

@@ -269,12 +269,18 @@ def font_family(lang: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def register_fonts() -> tuple[str, ...]:
-    """Add the bundled TTFs to matplotlib's font list (no system font cache or install)."""
+    """Add the bundled TTFs to matplotlib's font list, in place of any installed font of the
+    same family, so a figure is the same whatever fonts the machine has. (Debian's
+    fonts-hosny-amiri, which the browser check installs, has a Slanted face that matplotlib
+    would otherwise pick for italic Arabic text.)"""
     from matplotlib import font_manager
 
+    manager = font_manager.fontManager
     files = sorted(FONTS.glob("*.ttf"))
+    families = {font_manager.ttfFontProperty(font_manager.get_font(str(p))).name for p in files}
+    manager.ttflist = [entry for entry in manager.ttflist if entry.name not in families]
     for path in files:
-        font_manager.fontManager.addfont(str(path))
+        manager.addfont(str(path))  # also clears findfont's cache
     return tuple(p.name for p in files)
 
 
