@@ -45,8 +45,9 @@ def executed_mtimes(project) -> dict[str, int]:
 @dataclass
 class Interrupted:
     """A clean -j2 build SIGKILLed while a kernel writes, and the -j2 build that waited on the
-    lock and finished it."""
-    killed_ran: list[str]
+    lock and finished it. ``killed_done``: the runs whose executed notebook the killed build
+    had published (its "ran" line may be lost in the kill)."""
+    killed_done: list[str]
     waiting_returncode: int
     waiting_out: str
     waiting_err: str
@@ -76,7 +77,7 @@ def builds(ci_build, tmp_path_factory) -> Builds:
     interrupted = _interrupted_build(project, tmp_path_factory.mktemp("interrupted"))
     assert interrupted.waiting_returncode == 0, interrupted.waiting_out + interrupted.waiting_err
     return Builds(project, RAN.findall(ci_build.stdout), first_hashes, first_site,
-                  ci_build.stderr, interrupted.killed_ran + RAN.findall(interrupted.waiting_out),
+                  ci_build.stderr, interrupted.killed_done + RAN.findall(interrupted.waiting_out),
                   artifact_hashes(project), site_hashes(project), interrupted)
 
 
@@ -229,12 +230,13 @@ def _interrupted_build(project: Path, tmp: Path) -> Interrupted:
         _wait_for(lambda: "another build of this checkout is running" in waiting.read_text())
         _wait_for(lambda: _kernel_is_working(project))
         os.killpg(first.pid, signal.SIGKILL)
-        killed_out, _ = first.communicate()
+        first.communicate()
+        # the waiting make needs far longer than this to finish a run of its own
+        done = sorted(p.stem for p in (project / "build" / "notebooks").glob("*.ipynb"))
         out, _ = second.communicate(timeout=600)
     build = project / "build"
     leftovers = [p.name for pattern in (".work.*", ".html.*") for p in build.glob(pattern)]
-    return Interrupted(RAN.findall(killed_out), second.returncode, out, waiting.read_text(),
-                       leftovers)
+    return Interrupted(done, second.returncode, out, waiting.read_text(), leftovers)
 
 
 def test_a_build_killed_mid_run_while_another_waits_ends_byte_identical_to_a_clean_build(
