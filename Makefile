@@ -145,7 +145,7 @@ data: $(ENV_STAMP) ## Re-derive the committed literature counts from the raw cor
 test: $(ENV_STAMP) $(SPARK_STAMP) ## Run every test, including the slow end-to-end, browser and Spark tests
 	$(PY) -m analysis.i18n check
 	bash tools/ensure-chromium.sh
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(ENV_STAMP) ## Check style with ruff
 	$(PY) -m ruff check src tests

@@ -115,7 +115,7 @@ def package_paths(package_copy, tmp_path) -> Paths:
 
 CI = "CONFIG=config/ci.yml"
 #: The slowest modules, longest first, so the two workers end together (xdist hands out whole
-#: modules in this order: pyproject sets --no-loadscope-reorder). The module that builds
+#: modules in this order: `make test` passes --no-loadscope-reorder). The module that builds
 #: ``ci_build`` starts first, so by the turn of test_dist_e2e, which copies it, it is built.
 SLOWEST_FIRST = ("tests/foundation/test_build_e2e.py", "tests/literature/test_snapshot_spark.py",
                  "tests/site/test_browser.py", "tests/governance/test_notebook.py",

@@ -104,7 +104,7 @@ def test_a_run_writes_nothing_in_the_home_folder(tmp_paths, tmp_path, monkeypatc
     before = sorted(p.relative_to(home) for p in home.rglob("*"))
     monkeypatch.setenv("HOME", str(home))
     for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "MPLCONFIGDIR",
-                     "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR"):
+                     "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"):
         monkeypatch.delenv(variable, raising=False)
     nb = notebook(tmp_path / "nb.ipynb",
                   "import matplotlib.pyplot as plt\nfrom analysis import figures\n"

@@ -1,16 +1,16 @@
-"""How much of each run is saving figures: the part of a build no faster code can remove.
+"""How much of each run is saving figures, which faster code elsewhere cannot shorten.
 
 Figures must stay byte-identical, which fixes what matplotlib does for each of them: draw it
 once per format (PNG, SVG, PDF), each time after a layout pass for ``bbox_inches="tight"``,
-and subset every font the PDF embeds. So the time inside ``Figure.savefig`` bounds the build
-from below. Each run of the configuration, and the floor, is executed here in a plain Python
-process (the notebook's code cells with its parameters, no kernel), with ``savefig`` timed,
-writing into a temporary build folder.
+and subset every font the PDF embeds. So, with matplotlib and fontTools as they are, the time
+inside ``Figure.savefig`` bounds the build from below. Each run of the configuration, and
+the floor, is executed here in a plain Python process (the notebook's code cells with its
+parameters, no kernel), with ``savefig`` timed, writing into a temporary build folder.
 
 The bound: if everything but saving figures cost what the floor costs, a sequential cold
-build would still take ``runs × floor + Σ(run's savefig − floor's savefig)``. Its ratio to
-``runs × floor`` is the lowest sequential ratio reachable with these figures (half the excess
-for ``-j2``, if two runs always shared the two cores perfectly). The floor's wall time comes
+build would still take ``runs × floor + Σ max(0, run's savefig − floor's savefig)``. Its ratio
+to ``runs × floor`` is the lowest sequential ratio reachable with these figures; with ``-j2``,
+half of it, if two runs always shared the two cores perfectly. The floor's wall time comes
 from the ``build`` section when both run in one ``make bench``.
 """
 

@@ -81,8 +81,8 @@ def built_commit(*, paths: Paths = PROCESS) -> tuple[str, int]:
     head = _git("rev-parse", "HEAD", paths=paths).decode().strip()
     if head != commit:
         raise DistError(f"{shown}: built from {commit}, but HEAD is "
-                        f"{head}; run `make clean && make dist` (figures carry the commit's "
-                        "date, so a new commit needs a fresh build)")
+                        f"{head}; run `make dist`, which re-makes the manifest, the crate "
+                        "and the site for the new commit")
     env_epoch = int(os.environ.get("SOURCE_DATE_EPOCH", epoch))
     if env_epoch != epoch:
         raise DistError(f"{shown}: SOURCE_DATE_EPOCH {epoch}, but "

@@ -58,11 +58,15 @@ def _kernel_env(record: Path, staging: Path, paths: Paths) -> dict[str, str]:
 def _tool_folders() -> dict[str, str]:
     """Where matplotlib, IPython and Jupyter keep their caches and settings during a run: in
     the environment that runs it (``sys.prefix/var``), never in $HOME. So a run writes nothing
-    outside .venv/ and build/, and a user's IPython start-up files or Jupyter settings cannot
-    change what it computes."""
+    outside .venv/ and build/, and a user's IPython start-up files, Jupyter settings or own
+    ``python3`` kernel spec cannot change what it computes. An environment that cannot be
+    written (a system Python, a read-only image) keeps the tools' usual folders."""
+    if not os.access(sys.prefix, os.W_OK):
+        return {}
     var = Path(sys.prefix) / "var"
     return {"MPLCONFIGDIR": str(var / "matplotlib"), "IPYTHONDIR": str(var / "ipython"),
             "JUPYTER_CONFIG_DIR": str(var / "jupyter" / "config"),
+            "JUPYTER_DATA_DIR": str(var / "jupyter" / "data"),
             "JUPYTER_RUNTIME_DIR": str(var / "jupyter" / "runtime")}
 
 
