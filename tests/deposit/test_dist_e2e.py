@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pipeline.workspace import make, project_files
+from analysis.pipeline.workspace import commit, make, project_files
 
 pytestmark = pytest.mark.slow
 CI = "CONFIG=config/ci.yml"
@@ -61,7 +60,7 @@ def extract(archive: Path, dest: Path) -> Path:
 def dists(ci_build, tmp_path_factory) -> Dists:
     project = ci_build.copy(tmp_path_factory.mktemp("dist") / "compendium")
     up_to_date = make(project, CI, "-q", "all", check=False).returncode
-    head = _commit_again(project)  # what a user does before `make dist`
+    head = commit(project, "after the build")  # what a user does before `make dist`
     target = project / "build" / "dist" / archive_name(project)
     ran = RAN.findall(make(project, CI, "dist").stdout)
     first = target.read_bytes()
@@ -71,13 +70,6 @@ def dists(ci_build, tmp_path_factory) -> Dists:
     make(project, CI, "dist")
     return Dists(project, up_to_date, head, ran, first, target.read_bytes(), kept)
 
-
-def _commit_again(project: Path) -> str:
-    git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
-    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "after the build"],
-                   cwd=project, check=True)
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -35,15 +35,15 @@ from analysis.paths import PROCESS, Paths
 
 def _code_cells(notebook: Path, params: dict[str, Any]) -> list[str]:
     """The notebook's code, with the parameters assigned after its parameters cell."""
-    from analysis.i18n import notebooks as i18n_notebooks
+    from analysis.pipeline.parameters import load_notebook_json, parameters_cell
 
-    nb = i18n_notebooks.localised(notebook, params)
+    nb = load_notebook_json(notebook)
+    tagged, _ = parameters_cell(nb, notebook)
     cells = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        cells.append("".join(cell["source"]))
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            cells.append("".join(cell["source"]))
+        if index == tagged:
             cells.append("".join(f"{name} = {value!r}\n" for name, value in params.items()))
     return cells
 
@@ -104,9 +104,10 @@ def bound(runs: dict[str, dict], floor: dict, floor_wall: float) -> dict:
     excess = sum(max(0.0, run["savefig_seconds"] - floor["savefig_seconds"])
                  for run in runs.values())
     base = len(runs) * floor_wall
+    sequential = (base + excess) / base
     return {"savefig_excess_seconds": round(excess, 3),
-            "sequential_over_floor_at_least": round((base + excess) / base, 3),
-            "j2_over_floor_at_least": round((base / 2 + excess / 2) / base, 3)}
+            "sequential_over_floor_at_least": round(sequential, 3),
+            "j2_over_floor_at_least": round(sequential / 2, 3)}
 
 
 def _floor_wall(paths: Paths) -> float | None:

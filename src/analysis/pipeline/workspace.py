@@ -35,10 +35,19 @@ def copy_project(dest: Path, *, paths: Paths = PROCESS) -> Path:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.root / rel, target)
-    git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "snapshot"]):
-        subprocess.run([*git, *args], cwd=dest, check=True)
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
+    commit(dest, "snapshot")
     return dest
+
+
+def commit(project: Path, message: str) -> str:
+    """Commit everything staged (or nothing) in ``project`` as the copies' author; its sha."""
+    git = ["git", "-c", "user.name=compendium", "-c", "user.email=compendium@example.org"]
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", message], cwd=project,
+                   check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def clean_env(project: Path, *, paths: Paths = PROCESS) -> dict[str, str]:
